@@ -1,0 +1,131 @@
+"""The ``newsbot`` command line: console, one-off questions, fact-sheet check and load."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot import __version__
+from bot.commands import UsageError
+from bot.console import answer_line, repl
+from bot.render import load_summary
+from bot.settings import Settings, SettingsError, load_settings
+from storage.db import StoreError
+from storage.sheets import SheetError, read_sheets
+from storage.store import LoadReport, Store
+
+log = logging.getLogger("newsbot")
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+CONNECT_HINT = ("No DISCORD_TOKEN set, so this is the console over {seeds}. To connect to "
+                "Discord, put DISCORD_TOKEN=... in .env (see .env.example) and run again.")
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="newsbot", description=(
+        "A newsroom's fact-sheet bot. With no command: the console (no DISCORD_TOKEN)."))
+    p.add_argument("--version", action="version", version=f"newsbot {__version__}")
+    sub = p.add_subparsers(dest="command")
+    sub.add_parser("console", help="answer slash commands typed here, e.g. /quotes speaker:Trump")
+    ask = sub.add_parser("ask", help="answer one command and exit, e.g. newsbot ask '/who Lavrov'")
+    ask.add_argument("line", help="the command, as typed in Discord")
+    check = sub.add_parser("check", help="validate fact sheets; exit 0 when all are valid")
+    check.add_argument("path", nargs="?", type=Path,
+                       help="seeds folder, article folder or facts.toml (default SEEDS_DIR)")
+    load = sub.add_parser("load", help="validate and apply fact sheets to the database")
+    load.add_argument("path", nargs="?", type=Path, help="seeds folder (default SEEDS_DIR)")
+    load.add_argument("--all", action="store_true",
+                      help="reload every article, even those whose files did not change")
+    load.add_argument("--dry-run", action="store_true", help="validate and show the diff only")
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        print(f"newsbot: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    logging.basicConfig(level=settings.log_level_number, stream=sys.stderr,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        if args.command == "check":
+            return check(args.path or settings.seeds_dir)
+        return asyncio.run(_async_main(args, settings))
+    except (StoreError, SheetError) as exc:
+        _print_problems(exc)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        return EXIT_FAILED
+
+
+def _print_problems(exc: Exception) -> None:
+    if isinstance(exc, SheetError):
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        print(f"{len(exc.problems)} problem(s); nothing changed.", file=sys.stderr)
+    else:
+        print(f"newsbot: {exc}", file=sys.stderr)
+
+
+def check(path: Path) -> int:
+    try:
+        sheets = read_sheets(path)
+    except SheetError as exc:
+        _print_problems(exc)
+        return EXIT_FAILED
+    facts = sum(len(s.positions) + len(s.quotes) + len(s.claims) + len(s.questions)
+                + len(s.timeline) for s in sheets)
+    print(f"OK: {len(sheets)} article(s), {facts} facts, every quote and excerpt found verbatim.")
+    return EXIT_OK
+
+
+def _report(report: LoadReport) -> str:
+    verb = "Would load" if report.dry_run else "Loaded"
+    lines = [f"{verb} {len(report.loaded)} article(s), {len(report.unchanged)} unchanged, "
+             f"{len(report.removed)} removed, in {report.seconds:.2f}s."]
+    lines += [f"  {line}" for line in load_summary(dict(report.diff))] or ["  No fact changed."]
+    return "\n".join(lines)
+
+
+async def _async_main(args: argparse.Namespace, settings: Settings) -> int:
+    async with await Store.open(settings.database_path) as store:
+        if args.command == "load":
+            report = await store.load(args.path or settings.seeds_dir,
+                                      only_changed=not args.all, dry_run=args.dry_run)
+            print(_report(report))
+            return EXIT_OK
+        await _load_at_start(store, settings)
+        if args.command == "ask":
+            try:
+                print(await answer_line(store, args.line))
+            except UsageError as exc:
+                print(f"newsbot: {exc}", file=sys.stderr)
+                return EXIT_USAGE
+            return EXIT_OK
+        interactive = sys.stdin.isatty()
+        if settings.discord_token and args.command is None:
+            print("The Discord client is not part of this version yet; starting the console.",
+                  file=sys.stderr)
+        hint = CONNECT_HINT.format(seeds=settings.seeds_dir)
+        print(hint + (" Type /help, or quit." if interactive else ""),
+              file=sys.stdout if interactive else sys.stderr)
+        bad = await repl(store, interactive=interactive)
+        return EXIT_FAILED if bad and not interactive else EXIT_OK
+
+
+async def _load_at_start(store: Store, settings: Settings) -> None:
+    """Load what changed in the seeds; a refused sheet leaves the previous facts answering."""
+    try:
+        report = await store.load(settings.seeds_dir)
+    except SheetError as exc:
+        _print_problems(exc)
+        print("The previous facts keep answering.", file=sys.stderr)
+        return
+    if report.loaded or report.removed:
+        log.info("%s", _report(report).replace("\n", " |"))

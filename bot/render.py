@@ -1,0 +1,342 @@
+"""Pure rendering: result objects -> a View (title, notes, one block per fact, footer).
+
+The console prints a View as text; Discord packs the same View into embeds. An answer is
+therefore written once. Nothing here talks to Discord or the database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import singledispatch
+
+from storage.queries import HIT_END, HIT_START
+from storage.results import (
+    Answer,
+    ArticleRef,
+    ArticlesAnswer,
+    ClaimsAnswer,
+    Match,
+    NotFound,
+    PositionsAnswer,
+    ProfileAnswer,
+    QuestionsAnswer,
+    QuotesAnswer,
+    SearchAnswer,
+    SourceAnswer,
+    TimelineAnswer,
+)
+
+EVIDENCE_CHARS = 180  # a short excerpt per fact; /source shows it whole, in its sentence
+MAX_ECHO = 100        # how much of a user's own text is repeated back
+
+
+@dataclass(frozen=True)
+class Style:
+    """How a surface marks text up. Everything from users or sheets goes through ``text``."""
+
+    text: Callable[[str], str]
+    bold: Callable[[str], str]
+    code: Callable[[str], str]
+    italic: Callable[[str], str]
+    hit: tuple[str, str]  # around search matches
+
+
+PLAIN = Style(text=lambda s: s, bold=lambda s: s, code=lambda s: s, italic=lambda s: s,
+              hit=("[", "]"))
+
+STANCE_MARK = {"supports": "🟢", "opposes": "🔴", "mixed": "🟠", "unclear": "⚪",
+               "no-comment": "⬛"}
+STATUS_MARK = {"disputed": "⚠️", "unverified": "❔", "confirmed": "✅", "false": "❌",
+               "open": "❓", "answered": "✅"}
+RESPONSE_MARK = {"rejects": "✖", "contradicts": "↯", "supports": "✔"}
+
+
+@dataclass(frozen=True)
+class Block:
+    """One fact (or one item): a headline and detail lines, already marked up."""
+
+    lines: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class View:
+    title: str
+    notes: tuple[str, ...]
+    blocks: tuple[Block, ...]
+    footer: str
+    empty: str = ""  # said when there are no blocks
+
+    @property
+    def found(self) -> bool:
+        return bool(self.blocks)
+
+
+def shorten(text: str, limit: int) -> str:
+    """Cut at a word boundary with an ellipsis, so a cut is always visible."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if " " in cut[limit // 2:]:
+        cut = cut[: cut.rfind(" ")]
+    return cut.rstrip(" ,;:") + "…"
+
+
+def echo(value: str) -> str:
+    """A user's own text, made safe to repeat back: one line, bounded, no NUL."""
+    return shorten(value.replace("\0", " "), MAX_ECHO)
+
+
+def _stance(stance: str) -> str:
+    return f"{STANCE_MARK.get(stance, '•')} {stance.replace('-', ' ')}"
+
+
+def _cite(fact_id: str, s: Style) -> str:
+    return s.code(fact_id)
+
+
+def _evidence_line(evidence: Iterable[str], s: Style) -> str:
+    first = next(iter(evidence), "")
+    return f"  ↳ {s.italic(s.text('“' + shorten(first, EVIDENCE_CHARS) + '”'))}" if first else ""
+
+
+def _when(ref: ArticleRef) -> str:
+    return ref.published or "undated"
+
+
+def footer(articles: dict[str, ArticleRef]) -> str:
+    refs = sorted(articles.values(), key=lambda r: (r.published or "", r.slug), reverse=True)
+    if not refs:
+        return ""
+    if len(refs) == 1:
+        r = refs[0]
+        return f"Source: {r.title} — {r.outlet}, {_when(r)} [{r.slug}]"
+    shown = "; ".join(f"{r.title} ({_when(r)})" for r in refs[:3])
+    more = f" and {len(refs) - 3} more" if len(refs) > 3 else ""
+    return f"Sources: {shown}{more}"
+
+
+def _title(command: str, answer: Answer) -> str:
+    parts = [f"{k}: {echo(v)}" for k, v in answer.filters.items()]
+    return f"{command} — {', '.join(parts)}" if parts else command
+
+
+def _notes(answer: Answer, s: Style) -> tuple[str, ...]:
+    notes = []
+    for m in answer.matches:
+        notes.extend(_match_notes(m, s))
+    if answer.not_found:
+        notes.append(not_found_text(answer.not_found, s))
+    return tuple(notes)
+
+
+def _match_notes(m: Match, s: Style) -> list[str]:
+    notes = []
+    if m.corrected:
+        notes.append(f"Showing {s.bold(s.text(m.name))} for “{s.text(echo(m.query))}”.")
+    if m.rollup:
+        notes.append(f"{s.text(m.name)} includes {s.text(', '.join(m.rollup))}.")
+    return notes
+
+
+def not_found_text(nf: NotFound, s: Style) -> str:
+    what = {"actor": "actor", "topic": "topic", "article": "article", "fact": "fact"}[nf.entity]
+    line = f"No {what} named “{s.text(echo(nf.query))}”." if nf.query.strip() else \
+        f"No {what} given."
+    if nf.suggestions:
+        options = [s.code(x) if nf.entity == "fact" else s.bold(s.text(x)) for x in nf.suggestions]
+        line += f" Did you mean {_or(options)}?"
+    return line
+
+
+def _or(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " or " + items[-1]
+
+
+def _view(command: str, answer: Answer, blocks: list[Block], s: Style, empty: str) -> View:
+    return View(title=_title(command, answer), notes=_notes(answer, s), blocks=tuple(blocks),
+                footer=footer(answer.articles), empty="" if answer.not_found else empty)
+
+
+@singledispatch
+def view(answer: Answer, s: Style = PLAIN) -> View:
+    raise TypeError(f"no renderer for {type(answer).__name__}")
+
+
+@view.register
+def _(answer: PositionsAnswer, s: Style = PLAIN) -> View:
+    blocks = []
+    for p in answer.items:
+        via = f" (via {s.text(p.via)})" if p.via else ""
+        blocks.append(Block(tuple(x for x in (
+            f"{_stance(p.stance)} · {s.bold(s.text(p.actor_name))} on {s.text(p.topic_name)} "
+            f"{_cite(p.fact_id, s)}",
+            f"  {s.text(p.summary)}{via}",
+            _evidence_line(p.evidence, s)) if x)))
+    return _view("Positions", answer, blocks, s, "No positions match.")
+
+
+@view.register
+def _(answer: QuotesAnswer, s: Style = PLAIN) -> View:
+    blocks = []
+    for q in answer.items:
+        where = ", ".join(x for x in (q.setting, f"via {q.via}" if q.via else None) if x)
+        # The quote is shown whole and verbatim: never shortened, never re-punctuated.
+        blocks.append(Block(tuple(x for x in (
+            f"“{s.text(q.text)}” — {s.bold(s.text(q.speaker_name))}, {s.text(q.cue)} "
+            f"{_cite(q.fact_id, s)}",
+            f"  {s.text(where)}" if where else "",
+            f"  {s.italic(s.text(q.context))}" if q.context else "") if x)))
+    return _view("Quotes", answer, blocks, s, "No quotes match.")
+
+
+@view.register
+def _(answer: ClaimsAnswer, s: Style = PLAIN) -> View:
+    blocks = []
+    for c in answer.items:
+        lines = [f"{STATUS_MARK.get(c.status, '•')} {c.status} · {s.bold(s.text(c.claimant_name))}"
+                 f" claims: {s.text(c.claim)} {_cite(c.fact_id, s)}"]
+        for r in c.responses:
+            via = f" (via {s.text(r.via)})" if r.via else ""
+            lines.append(f"  {RESPONSE_MARK.get(r.response, '•')} {s.text(r.actor_name)} "
+                         f"{r.response}: {s.text(r.summary)}{via} {_cite(r.fact_id, s)}")
+        if not c.responses:
+            lines.append("  No response from other actors in the article.")
+        blocks.append(Block(tuple(lines)))
+    return _view("Claims", answer, blocks, s, "No claims match.")
+
+
+@view.register
+def _(answer: QuestionsAnswer, s: Style = PLAIN) -> View:
+    blocks = []
+    for q in answer.items:
+        about = ", ".join(x for x in (q.topic_name, *q.actor_names) if x)
+        lines = [f"{STATUS_MARK.get(q.status, '•')} {s.text(q.question)} {_cite(q.fact_id, s)}"]
+        if about:
+            lines.append(f"  about: {s.text(about)}")
+        if q.answer:
+            lines.append(f"  answer: {s.text(q.answer)}")
+        blocks.append(Block(tuple(lines)))
+    return _view("Questions", answer, blocks, s, "No questions match.")
+
+
+@view.register
+def _(answer: TimelineAnswer, s: Style = PLAIN) -> View:
+    blocks = []
+    for e in answer.items:
+        when = f"{e.when} ({e.date})" if e.date else e.when
+        who = f" — {s.text(', '.join(e.actor_names))}" if e.actor_names else ""
+        blocks.append(Block((f"{s.bold(s.text(when))}: {s.text(e.event)}{who} "
+                             f"{_cite(e.fact_id, s)}",)))
+    return _view("Timeline", answer, blocks, s, "No timeline events.")
+
+
+@view.register
+def _(answer: ArticlesAnswer, s: Style = PLAIN) -> View:
+    blocks = []
+    for a in answer.items:
+        counts = ", ".join(f"{n} {kind}{'s' if n != 1 else ''}"
+                           for kind, n in sorted(a.counts.items()))
+        url = f" {a.ref.url}" if a.ref.url else ""
+        blocks.append(Block((
+            f"{s.bold(s.text(a.ref.title))} {s.code(a.ref.slug)}",
+            f"  {s.text(a.ref.outlet)}, {_when(a.ref)}{url}",
+            f"  {counts or 'no facts'}")))
+    return View(title="Articles", notes=(), blocks=tuple(blocks), footer="",
+                empty="No articles are loaded.")
+
+
+@view.register
+def _(answer: SearchAnswer, s: Style = PLAIN) -> View:
+    blocks = []
+    for h in answer.items:
+        snippet = s.text(" ".join(h.snippet.split()))
+        snippet = snippet.replace(HIT_START, s.hit[0]).replace(HIT_END, s.hit[1])
+        blocks.append(Block((f"{h.kind} {_cite(h.fact_id, s)}", f"  {snippet}")))
+    notes = ["No fact has every word; showing facts with some of them."] if answer.any_word else []
+    empty = ("Type some words to search for." if not any(c.isalnum() for c in answer.query)
+             else "Nothing matches.")
+    return View(title=_title("Search", answer), notes=tuple(notes), blocks=tuple(blocks),
+                footer=footer(answer.articles), empty=empty)
+
+
+@view.register
+def _(answer: ProfileAnswer, s: Style = PLAIN) -> View:
+    if answer.not_found or not answer.key:
+        return _view("Who", answer, [], s, "")
+    head = [f"{s.bold(s.text(answer.name))} ({answer.kind}) {s.code(answer.key)}"]
+    if answer.role:
+        head.append(f"  role: {s.text(answer.role)}")
+    if answer.affiliation_chain:
+        head.append(f"  speaks for: {s.text(' → '.join(answer.affiliation_chain))}")
+    if answer.members:
+        head.append(f"  includes: {s.text(', '.join(answer.members))}")
+    if answer.aliases:
+        head.append(f"  also called: {s.text(', '.join(answer.aliases))}")
+    blocks = [Block(tuple(head))]
+    blocks += view(PositionsAnswer(items=answer.positions), s).blocks
+    blocks += view(QuotesAnswer(items=answer.quotes), s).blocks
+    blocks += view(ClaimsAnswer(items=answer.claims), s).blocks
+    return _view("Who", answer, blocks, s, "")
+
+
+@view.register
+def _(answer: SourceAnswer, s: Style = PLAIN) -> View:
+    if answer.not_found:
+        return _view("Source", answer, [], s, "")
+    blocks = [Block((f"{answer.kind} {_cite(answer.fact_id, s)}: {s.text(answer.text)}",))]
+    for excerpt, sentence in answer.passages:
+        shown = s.text(sentence)
+        if excerpt != sentence:
+            shown += f"\n  excerpt: {s.italic(s.text('“' + excerpt + '”'))}"
+        blocks.append(Block((f"  {shown}",)))
+    ref = next(iter(answer.articles.values()), None)
+    if ref and ref.url:
+        blocks.append(Block((f"  Read the article: {ref.url}",)))
+    return _view("Source", answer, blocks, s, "")
+
+
+def to_text(v: View) -> str:
+    out = [v.title]
+    out += v.notes
+    if v.blocks:
+        out += [line for b in v.blocks for line in b.lines]
+    elif v.empty:
+        out.append(v.empty)
+    if v.footer:
+        out.append(v.footer)
+    return "\n".join(out)
+
+
+def help_view(commands: Iterable[tuple[str, str, list[tuple[str, str]]]], s: Style = PLAIN,
+              console: bool = False) -> View:
+    """``commands``: (usage, description, [(option, description)]) for each command."""
+    blocks = []
+    for usage, description, options in commands:
+        lines = [f"{s.code(usage)} — {description}"]
+        lines += [f"  {name}: {text}" for name, text in options]
+        blocks.append(Block(tuple(lines)))
+    notes = ["Every answer cites fact ids; /source <id> shows the evidence in the article."]
+    if console:
+        notes.append("Values may contain spaces; quote them if you like: "
+                     "/positions actor:\"Sergey Lavrov\" topic:peacekeepers. quit to leave.")
+    return View(title="How to ask", notes=tuple(notes), blocks=tuple(blocks), footer="")
+
+
+def load_summary(diff: dict[str, object], examples: int = 3) -> list[str]:
+    """One line per kind of fact that changed: counts and a few named examples."""
+    lines = []
+    for kind, d in diff.items():
+        added = getattr(d, "added", ())
+        changed = getattr(d, "changed", ())
+        removed = getattr(d, "removed", ())
+        if not (added or changed or removed):
+            continue
+        parts = []
+        for label, ids in (("added", added), ("changed", changed), ("removed", removed)):
+            if ids:
+                named = ", ".join(ids[:examples]) + (", …" if len(ids) > examples else "")
+                parts.append(f"{len(ids)} {label} ({named})")
+        lines.append(f"{kind}s: " + "; ".join(parts))
+    return lines

@@ -1,0 +1,1 @@
+"""Everything that touches fact sheets and SQL: parsing, validation, the store and its queries."""

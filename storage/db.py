@@ -1,0 +1,65 @@
+"""Connections, pragmas and migrations."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from importlib import resources
+from pathlib import Path
+
+import aiosqlite
+
+BUSY_TIMEOUT_MS = 5000
+
+
+class StoreError(Exception):
+    """The database cannot do what was asked (locked, unwritable, too new...)."""
+
+
+def migrations() -> list[tuple[int, str, str]]:
+    """(number, name, sql) of every migration file, in order."""
+    found = []
+    for entry in resources.files("storage.migrations").iterdir():
+        m = re.match(r"^(\d{4})_(\w+)\.sql$", entry.name)
+        if m:
+            found.append((int(m[1]), m[2], entry.read_text(encoding="utf-8")))
+    found.sort()
+    numbers = [n for n, _, _ in found]
+    if numbers != list(range(1, len(found) + 1)):
+        raise StoreError(f"migration files must be numbered 0001, 0002... without gaps: {numbers}")
+    return found
+
+
+async def connect(path: Path, *, read_only: bool = False) -> aiosqlite.Connection:
+    # isolation_level=None: we issue BEGIN/COMMIT ourselves, so a load is exactly one transaction.
+    conn = await aiosqlite.connect(path, isolation_level=None)
+    conn.row_factory = sqlite3.Row
+    await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    await conn.execute("PRAGMA foreign_keys = ON")
+    if read_only:
+        await conn.execute("PRAGMA query_only = ON")
+    else:
+        # WAL lets the reader keep answering from the last committed facts while a load writes.
+        await conn.execute("PRAGMA journal_mode = WAL")
+        await conn.execute("PRAGMA synchronous = NORMAL")
+    return conn
+
+
+async def migrate(conn: aiosqlite.Connection) -> int:
+    """Apply the migrations newer than ``PRAGMA user_version``; return the resulting version."""
+    async with conn.execute("PRAGMA user_version") as cur:
+        row = await cur.fetchone()
+    current = int(row[0]) if row else 0
+    known = migrations()
+    if current > len(known):
+        raise StoreError(f"the database is at schema version {current}, newer than this bot "
+                         f"({len(known)}); upgrade the bot or use another DATABASE_PATH")
+    for number, _name, sql in known[current:]:
+        try:
+            await conn.executescript(f"BEGIN IMMEDIATE;\n{sql}\nPRAGMA user_version = {number};\nCOMMIT;")
+        except sqlite3.Error:
+            if conn.in_transaction:
+                await conn.execute("ROLLBACK")
+            raise
+        current = number
+    return current

@@ -1,0 +1,145 @@
+"""The fact-sheet model: what one article's sheet says, after validation.
+
+Every object here is plain data. Fact ids are local to a sheet (``q1``); the store prefixes
+them with the article slug (``kremlin-peacekeepers/q1``) so they are unique everywhere.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+ACTOR_KINDS = ("person", "organisation", "country", "other")
+STANCES = ("supports", "opposes", "mixed", "unclear", "no-comment")
+CLAIM_STATUSES = ("disputed", "unverified", "confirmed", "false")
+RESPONSES = ("rejects", "supports", "contradicts")
+QUESTION_STATUSES = ("open", "answered")
+
+# The kinds of fact a sheet holds, in the order answers and diffs list them.
+FACT_KINDS = ("position", "quote", "claim", "response", "question", "event")
+DIFF_KINDS = ("article", "actor", "topic", *FACT_KINDS)
+
+
+@dataclass(frozen=True)
+class Article:
+    slug: str
+    title: str
+    outlet: str
+    language: str
+    published: date | None  # None: the sheet says "undated"
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class Actor:
+    key: str
+    name: str
+    kind: str
+    evidence: tuple[str, ...]
+    aliases: tuple[str, ...] = ()
+    role: str | None = None
+    affiliation: str | None = None
+
+
+@dataclass(frozen=True)
+class Topic:
+    key: str
+    name: str
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Position:
+    id: str
+    actor: str
+    topic: str
+    stance: str
+    summary: str
+    evidence: tuple[str, ...]
+    via: str | None = None
+
+
+@dataclass(frozen=True)
+class Quote:
+    id: str
+    speaker: str
+    text: str
+    cue: str
+    evidence: tuple[str, ...]
+    context: str | None = None
+    setting: str | None = None
+    via: str | None = None
+    topic: str | None = None
+
+
+@dataclass(frozen=True)
+class Response:
+    id: str  # r1, r2... in order under its claim
+    actor: str
+    response: str
+    summary: str
+    evidence: tuple[str, ...]
+    via: str | None = None
+
+
+@dataclass(frozen=True)
+class Claim:
+    id: str
+    claimant: str
+    claim: str
+    status: str
+    evidence: tuple[str, ...]
+    topic: str | None = None
+    responses: tuple[Response, ...] = ()
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    question: str
+    status: str
+    evidence: tuple[str, ...]
+    topic: str | None = None
+    actors: tuple[str, ...] = ()
+    answer: str | None = None
+    answer_evidence: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Event:
+    id: str
+    when: str
+    event: str
+    evidence: tuple[str, ...]
+    date: date | None = None
+    actors: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Sheet:
+    article: Article
+    text: str
+    folder: str
+    content_hash: str
+    actors: tuple[Actor, ...] = ()
+    topics: tuple[Topic, ...] = ()
+    positions: tuple[Position, ...] = ()
+    quotes: tuple[Quote, ...] = ()
+    claims: tuple[Claim, ...] = ()
+    questions: tuple[Question, ...] = ()
+    timeline: tuple[Event, ...] = field(default=())
+
+
+def canonical(obj: Any) -> str:
+    """Stable JSON of a model object: equal facts give equal strings, for diffs."""
+
+    def default(value: Any) -> Any:
+        if isinstance(value, date):
+            return value.isoformat()
+        raise TypeError(type(value))
+
+    data = dataclasses.asdict(obj) if dataclasses.is_dataclass(obj) and not isinstance(obj, type) else obj
+    return json.dumps(data, sort_keys=True, ensure_ascii=False, default=default)

@@ -1,0 +1,85 @@
+"""Turning a validated sheet into the rows the store keeps."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from storage.model import Sheet, canonical
+from storage.text import fold, fold_name
+
+
+@dataclass
+class SheetRows:
+    slug: str
+    article: tuple[object, ...]
+    actors: list[tuple[object, ...]] = field(default_factory=list)
+    topics: list[tuple[object, ...]] = field(default_factory=list)
+    names: list[tuple[object, ...]] = field(default_factory=list)
+    facts: list[tuple[object, ...]] = field(default_factory=list)
+    fact_actors: list[tuple[object, ...]] = field(default_factory=list)
+    # (kind, id) -> canonical payload, for diffs against what is stored
+    payloads: dict[tuple[str, str], str] = field(default_factory=dict)
+
+
+def sheet_rows(sheet: Sheet, folder: str, loaded_at: str) -> SheetRows:
+    a = sheet.article
+    slug = a.slug
+    article_payload = canonical(a)
+    rows = SheetRows(slug=slug, article=(
+        slug, a.title, a.outlet, a.url, a.published.isoformat() if a.published else None,
+        a.language, sheet.text, folder, sheet.content_hash, article_payload, loaded_at))
+    rows.payloads[("article", slug)] = article_payload
+    actor_names = {actor.key: actor.name for actor in sheet.actors}
+    topic_names = {topic.key: topic.name for topic in sheet.topics}
+
+    for actor in sheet.actors:
+        payload = canonical(actor)
+        rows.actors.append((slug, actor.key, actor.name, actor.kind, actor.role, actor.affiliation,
+                            payload))
+        rows.payloads[("actor", f"{slug}/{actor.key}")] = payload
+        for name in {actor.name, actor.key, *actor.aliases}:
+            rows.names.append((slug, "actor", actor.key, name, fold_name(name)))
+    for topic in sheet.topics:
+        payload = canonical(topic)
+        rows.topics.append((slug, topic.key, topic.name, payload))
+        rows.payloads[("topic", f"{slug}/{topic.key}")] = payload
+        for name in {topic.name, topic.key, *topic.aliases}:
+            rows.names.append((slug, "topic", topic.key, name, fold_name(name)))
+
+    seq = 0
+
+    def add(kind: str, fact_id: str, actor: str | None, topic: str | None, label: str | None,
+            text: str, parent: str | None, extra: list[str], evidence: tuple[str, ...],
+            obj: object, involved: tuple[str, ...] = ()) -> None:
+        nonlocal seq
+        seq += 1
+        payload = canonical(obj)
+        search = "\n".join(p for p in (
+            text, actor_names.get(actor or ""), topic_names.get(topic or ""), *extra, *evidence,
+            *(actor_names.get(k, k) for k in involved)) if p)
+        rows.facts.append((fact_id, slug, kind, seq, actor, topic, label, text, fold(text),
+                           parent, search, payload))
+        rows.payloads[(kind, fact_id)] = payload
+        rows.fact_actors.extend((fact_id, key) for key in dict.fromkeys(involved))
+
+    for p in sheet.positions:
+        add("position", f"{slug}/{p.id}", p.actor, p.topic, p.stance, p.summary, None,
+            [p.stance], p.evidence, p, (p.actor,))
+    for q in sheet.quotes:
+        add("quote", f"{slug}/{q.id}", q.speaker, q.topic, q.cue, q.text, None,
+            [q.context or "", q.setting or ""], q.evidence, q, (q.speaker,))
+    for c in sheet.claims:
+        claim_id = f"{slug}/{c.id}"
+        # The claim's payload includes its responses, so a changed response changes the claim.
+        add("claim", claim_id, c.claimant, c.topic, c.status, c.claim, None, [c.status],
+            c.evidence, c, (c.claimant, *(r.actor for r in c.responses)))
+        for r in c.responses:
+            add("response", f"{claim_id}/{r.id}", r.actor, c.topic, r.response, r.summary,
+                claim_id, [r.response], r.evidence, r, (r.actor,))
+    for qn in sheet.questions:
+        add("question", f"{slug}/{qn.id}", None, qn.topic, qn.status, qn.question, None,
+            [qn.answer or ""], (*qn.evidence, *qn.answer_evidence), qn, qn.actors)
+    for e in sheet.timeline:
+        add("event", f"{slug}/{e.id}", None, None, e.date.isoformat() if e.date else None,
+            e.event, None, [e.when], e.evidence, e, e.actors)
+    return rows

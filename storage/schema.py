@@ -1,0 +1,113 @@
+"""What each table of a fact sheet may hold: field types, required fields, vocabularies."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from storage.model import (
+    ACTOR_KINDS,
+    CLAIM_STATUSES,
+    QUESTION_STATUSES,
+    RESPONSES,
+    STANCES,
+)
+
+# Field types: "text" a non-empty string; "texts" a list of non-empty strings;
+# "evidence" a string or a list of strings, each an excerpt of the article;
+# "date" a TOML date; "published" a TOML date or the word "undated"; "id", "slug" and "key"
+# identifiers; "url" an http(s) address.
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    type: str
+    required: bool = False
+    vocab: tuple[str, ...] = ()
+    ref: str | None = None  # "actor" or "topic": must name one declared in the sheet
+
+
+def _f(type_: str, required: bool = False, vocab: tuple[str, ...] = (), ref: str | None = None) -> FieldSpec:
+    return FieldSpec(type_, required, vocab, ref)
+
+
+ARTICLE = {
+    "slug": _f("slug", True),
+    "title": _f("text", True),
+    "outlet": _f("text", True),
+    "published": _f("published", True),
+    "language": _f("language", True),
+    "url": _f("url"),
+}
+
+TABLES: dict[str, dict[str, FieldSpec]] = {
+    "actors": {
+        "id": _f("key", True),
+        "name": _f("text", True),
+        "kind": _f("text", True, ACTOR_KINDS),
+        "evidence": _f("evidence", True),
+        "aliases": _f("texts"),
+        "role": _f("text"),
+        "affiliation": _f("key", ref="actor"),
+    },
+    "topics": {
+        "id": _f("key", True),
+        "name": _f("text", True),
+        "aliases": _f("texts"),
+    },
+    "positions": {
+        "id": _f("id", True),
+        "actor": _f("key", True, ref="actor"),
+        "topic": _f("key", True, ref="topic"),
+        "stance": _f("text", True, STANCES),
+        "summary": _f("text", True),
+        "evidence": _f("evidence", True),
+        "via": _f("key", ref="actor"),
+    },
+    "quotes": {
+        "id": _f("id", True),
+        "speaker": _f("key", True, ref="actor"),
+        "text": _f("text", True),
+        "cue": _f("text", True),
+        "evidence": _f("evidence", True),
+        "context": _f("text"),
+        "setting": _f("text"),
+        "via": _f("key", ref="actor"),
+        "topic": _f("key", ref="topic"),
+    },
+    "claims": {
+        "id": _f("id", True),
+        "claimant": _f("key", True, ref="actor"),
+        "claim": _f("text", True),
+        "status": _f("text", True, CLAIM_STATUSES),
+        "evidence": _f("evidence", True),
+        "topic": _f("key", ref="topic"),
+        "responses": _f("responses"),
+    },
+    "claims.responses": {
+        "actor": _f("key", True, ref="actor"),
+        "response": _f("text", True, RESPONSES),
+        "summary": _f("text", True),
+        "evidence": _f("evidence", True),
+        "via": _f("key", ref="actor"),
+    },
+    "questions": {
+        "id": _f("id", True),
+        "question": _f("text", True),
+        "status": _f("text", True, QUESTION_STATUSES),
+        "evidence": _f("evidence", True),
+        "topic": _f("key", ref="topic"),
+        "actors": _f("keys", ref="actor"),
+        "answer": _f("text"),
+        "answer_evidence": _f("evidence"),
+    },
+    "timeline": {
+        "id": _f("id", True),
+        "when": _f("text", True),
+        "event": _f("text", True),
+        "evidence": _f("evidence", True),
+        "date": _f("date"),
+        "actors": _f("keys", ref="actor"),
+    },
+}
+
+TOP_LEVEL = ("article", "actors", "topics", "positions", "quotes", "claims", "questions", "timeline")

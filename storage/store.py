@@ -1,0 +1,265 @@
+"""The store: one SQLite database, a reader for answers and a writer for loads.
+
+Two connections on purpose: a load writes inside one transaction on the writer while the reader
+keeps answering from the last committed facts (WAL), so no answer ever sees half a load.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import aiosqlite
+
+from storage.db import StoreError, connect, migrate
+from storage.model import DIFF_KINDS, Sheet
+from storage.rows import SheetRows, sheet_rows
+from storage.sheets import (
+    Problem,
+    SheetError,
+    content_hash,
+    discover,
+    duplicate_slugs,
+    read_sheet,
+)
+
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class KindDiff:
+    added: tuple[str, ...] = ()
+    changed: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+
+    @property
+    def empty(self) -> bool:
+        return not (self.added or self.changed or self.removed)
+
+
+@dataclass(frozen=True)
+class LoadReport:
+    """What a load did (or, for a dry run, would do)."""
+
+    diff: dict[str, KindDiff]
+    loaded: tuple[str, ...]       # slugs whose facts were (re)written
+    unchanged: tuple[str, ...]    # slugs skipped because their files did not change
+    removed: tuple[str, ...]      # slugs whose folders are gone
+    dry_run: bool = False
+    seconds: float = 0.0
+
+    @property
+    def changed_anything(self) -> bool:
+        return any(not d.empty for d in self.diff.values())
+
+
+@dataclass(eq=False)  # identity, so caches can key on the store
+class Store:
+    path: Path
+    reader: aiosqlite.Connection
+    writer: aiosqlite.Connection
+    clock: Clock = utc_now
+    # Bumped after every committed load; caches built from the facts key on it.
+    generation: int = 0
+    _write_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+    @classmethod
+    async def open(cls, path: Path, clock: Clock = utc_now) -> Store:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"cannot create the folder for {path}: {exc.strerror}") from exc
+        writer: aiosqlite.Connection | None = None
+        try:
+            writer = await connect(path)
+            await migrate(writer)
+            reader = await connect(path, read_only=True)
+        except sqlite3.Error as exc:
+            if writer is not None:
+                await writer.close()
+            raise StoreError(f"cannot open the database {path}: {exc}") from exc
+        return cls(path=path, reader=reader, writer=writer, clock=clock)
+
+    async def close(self) -> None:
+        await self.reader.close()
+        await self.writer.close()
+
+    async def __aenter__(self) -> Store:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    @property
+    def loading(self) -> bool:
+        return self._write_lock.locked()
+
+    async def load(self, root: Path, *, only_changed: bool = True, dry_run: bool = False,
+                   slugs: Sequence[str] | None = None) -> LoadReport:
+        """Validate the sheets under ``root`` and replace their facts in one transaction.
+
+        ``only_changed`` skips folders whose content hash matches what is stored. ``slugs``
+        limits the load to those articles (and removes nothing else). With every folder under
+        ``root`` loaded, articles whose folders are gone are removed. Raises SheetError with
+        every problem found, and then changes nothing.
+        """
+        started = time.perf_counter()
+        async with self._write_lock:
+            stored = await self._stored_articles()
+            loaded_at = self.clock().isoformat(timespec="seconds")
+            plan = await asyncio.to_thread(_plan, root, stored, only_changed, slugs, loaded_at)
+            removed = plan.removed if slugs is None else ()
+            diff = await self._diff(plan.rows, removed)
+            if not dry_run:
+                await self._write(plan.rows, removed)
+                self.generation += 1
+        return LoadReport(diff=diff, loaded=tuple(r.slug for r in plan.rows),
+                          unchanged=plan.unchanged, removed=removed, dry_run=dry_run,
+                          seconds=time.perf_counter() - started)
+
+    async def _stored_articles(self) -> dict[str, tuple[str, str]]:
+        """folder -> (slug, content hash) of what is stored."""
+        async with self.writer.execute("SELECT slug, folder, content_hash FROM articles") as cur:
+            return {row["folder"]: (row["slug"], row["content_hash"]) async for row in cur}
+
+    async def _diff(self, new: Sequence[SheetRows], removed: Sequence[str]) -> dict[str, KindDiff]:
+        old: dict[tuple[str, str], str] = {}
+        slugs = [r.slug for r in new] + list(removed)
+        queries = (
+            "SELECT 'article' AS kind, slug AS id, payload FROM articles WHERE slug = ?",
+            "SELECT 'actor' AS kind, article || '/' || key AS id, payload FROM actors WHERE article = ?",
+            "SELECT 'topic' AS kind, article || '/' || key AS id, payload FROM topics WHERE article = ?",
+            "SELECT kind, id, payload FROM facts WHERE article = ?",
+        )
+        for slug in slugs:
+            for sql in queries:
+                async with self.writer.execute(sql, (slug,)) as cur:
+                    async for row in cur:
+                        old[(row["kind"], row["id"])] = row["payload"]
+        fresh: dict[tuple[str, str], str] = {}
+        for rows in new:
+            fresh.update(rows.payloads)
+        result: dict[str, dict[str, list[str]]] = {
+            k: {"added": [], "changed": [], "removed": []} for k in DIFF_KINDS}
+        for key, payload in fresh.items():
+            if key not in old:
+                result[key[0]]["added"].append(key[1])
+            elif old[key] != payload:
+                result[key[0]]["changed"].append(key[1])
+        for key in old:
+            if key not in fresh:
+                result[key[0]]["removed"].append(key[1])
+        return {k: KindDiff(tuple(v["added"]), tuple(v["changed"]), tuple(v["removed"]))
+                for k, v in result.items()}
+
+    async def _write(self, new: Sequence[SheetRows], removed: Sequence[str]) -> None:
+        db = self.writer
+        try:
+            await db.execute("BEGIN IMMEDIATE")
+            # Deleting the article cascades to its actors, topics, names, facts (and FTS rows).
+            await db.executemany("DELETE FROM articles WHERE slug = ?",
+                                 [(s,) for s in [*removed, *(r.slug for r in new)]])
+            await db.executemany(
+                "INSERT INTO articles (slug, title, outlet, url, published, language, body, "
+                "folder, content_hash, payload, loaded_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                [r.article for r in new])
+            await db.executemany("INSERT INTO actors VALUES (?,?,?,?,?,?,?)",
+                                 [a for r in new for a in r.actors])
+            await db.executemany("INSERT INTO topics VALUES (?,?,?,?)",
+                                 [t for r in new for t in r.topics])
+            await db.executemany("INSERT INTO names VALUES (?,?,?,?,?)",
+                                 [n for r in new for n in r.names])
+            await db.executemany(
+                "INSERT INTO facts (id, article, kind, seq, actor, topic, label, text, folded, "
+                "parent, search, payload) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                [f for r in new for f in r.facts])
+            await db.executemany("INSERT INTO fact_actors VALUES (?,?)",
+                                 [fa for r in new for fa in r.fact_actors])
+            await db.execute("COMMIT")
+        except BaseException as exc:
+            if db.in_transaction:
+                await db.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.OperationalError):
+                raise StoreError(_explain(exc)) from exc
+            raise
+
+
+def _explain(exc: sqlite3.OperationalError) -> str:
+    text = str(exc)
+    if "locked" in text or "busy" in text:
+        return "the database is locked by another process; nothing changed, try again shortly"
+    if "readonly" in text or "read-only" in text:
+        return "the database file is read-only; nothing changed"
+    return f"the database refused the load ({text}); nothing changed"
+
+
+@dataclass(frozen=True)
+class _Plan:
+    rows: list[SheetRows]
+    unchanged: tuple[str, ...]
+    removed: tuple[str, ...]
+
+
+def _plan(root: Path, stored: dict[str, tuple[str, str]], only_changed: bool,
+          slugs: Sequence[str] | None, loaded_at: str) -> _Plan:
+    """Runs in a worker thread: reads, hashes and validates sheets, off the event loop."""
+    root = root.resolve()
+    if not root.exists():
+        raise SheetError([Problem(str(root), None, "", "no such file or folder")])
+    folders = [str(f.resolve()) for f in discover(root)]
+    if not folders:
+        raise SheetError([Problem(str(root), None, "", "no article folders found "
+                                  "(each needs facts.toml and article.txt)")])
+    display_root = root if root.is_dir() else root.parent
+    unchanged: list[str] = []
+    sheets: list[Sheet] = []
+    problems: list[Problem] = []
+    for folder in folders:
+        previous = stored.get(folder)
+        if only_changed and previous and previous[1] == content_hash(Path(folder)):
+            unchanged.append(previous[0])
+            continue
+        result = read_sheet(Path(folder), display_root)
+        if isinstance(result, Sheet):
+            sheets.append(result)
+        else:
+            problems.extend(result)
+    if slugs is not None:
+        wanted = set(slugs)
+        known = {s.article.slug for s in sheets} | set(unchanged)
+        for slug in sorted(wanted - known):
+            problems.append(Problem(str(root), None, "", f"no article with slug {slug!r}"))
+        sheets = [s for s in sheets if s.article.slug in wanted]
+        unchanged = [s for s in unchanged if s in wanted]
+    # A slug must stay unique against unchanged articles too.
+    kept = {slug: folder for folder, (slug, _) in stored.items()
+            if folder in folders and slug in unchanged}
+    problems.extend(duplicate_slugs(sheets))
+    for sheet in sheets:
+        other = kept.get(sheet.article.slug)
+        if other is not None and other != sheet.folder:
+            problems.append(Problem(str(Path(sheet.folder) / "facts.toml"), None, "article.slug",
+                                    f"slug {sheet.article.slug!r} is already used by {other}"))
+    if problems:
+        raise SheetError(problems)
+    new_slugs = {s.article.slug for s in sheets}
+    # Folders that are gone, and folders whose sheet now carries another slug.
+    removed = sorted(
+        slug for folder, (slug, _) in stored.items()
+        if slug not in new_slugs and slug not in unchanged
+        and (folder not in folders or any(s.folder == folder for s in sheets)))
+    if not root.is_dir() or discover(root) == [root]:
+        # Loading a single article folder never removes the others.
+        removed = [slug for folder, (slug, _) in stored.items()
+                   if slug not in new_slugs and any(s.folder == folder for s in sheets)]
+    rows = [sheet_rows(s, s.folder, loaded_at) for s in sheets]
+    return _Plan(rows=rows, unchanged=tuple(unchanged), removed=tuple(removed))

@@ -1,0 +1,87 @@
+"""Text matching shared by validation, lookups and /source.
+
+The one rule for "verbatim": only whitespace and straight vs curly quote marks are normalised.
+Names are folded harder (case, accents, punctuation) because people type them from memory.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+_QUOTE_MARKS = str.maketrans(
+    {
+        "‘": "'",
+        "’": "'",
+        "‚": "'",
+        "‛": "'",
+        "′": "'",
+        "“": '"',
+        "”": '"',
+        "„": '"',
+        "‟": '"',
+        "″": '"',
+    }
+)
+_WS = re.compile(r"\s+")
+_SINGLE = "'‘’‚‛′"
+_DOUBLE = '"“”„‟″'
+
+
+def normalise_verbatim(text: str) -> str:
+    """Collapse whitespace and straighten quote marks; nothing else changes."""
+    return _WS.sub(" ", text.translate(_QUOTE_MARKS)).strip()
+
+
+def fold(text: str) -> str:
+    """Fold for forgiving comparisons: case, accents, quote marks, punctuation and spacing."""
+    decomposed = unicodedata.normalize("NFKD", text.translate(_QUOTE_MARKS))
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    cleaned = re.sub(r"[^\w\s'-]|_", " ", stripped.casefold()).replace(".", "")
+    return _WS.sub(" ", cleaned).strip()
+
+
+def fold_name(name: str) -> str:
+    """Like fold, but "U.S." and "US" fold alike and apostrophes/hyphens are spaces."""
+    return _WS.sub(" ", fold(name.replace(".", "")).replace("'", "").replace("-", " ")).strip()
+
+
+@lru_cache(maxsize=4096)
+def _verbatim_pattern(excerpt: str) -> re.Pattern[str]:
+    parts: list[str] = []
+    for chunk in re.split(r"(\s+)", excerpt.strip()):
+        if not chunk:
+            continue
+        if chunk.isspace():
+            parts.append(r"\s+")
+            continue
+        for ch in chunk:
+            if ch in _SINGLE:
+                parts.append(f"[{re.escape(_SINGLE)}]")
+            elif ch in _DOUBLE:
+                parts.append(f"[{re.escape(_DOUBLE)}]")
+            else:
+                parts.append(re.escape(ch))
+    return re.compile("".join(parts))
+
+
+def locate(excerpt: str, text: str) -> tuple[int, int] | None:
+    """Span of ``excerpt`` in ``text`` under the verbatim rule, or None."""
+    if not excerpt.strip():
+        return None
+    match = _verbatim_pattern(excerpt).search(text)
+    return (match.start(), match.end()) if match else None
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’']?\s+|\n+")
+
+
+def sentence_around(text: str, start: int, end: int) -> str:
+    """The sentence(s) of ``text`` that contain the span, whitespace tidied."""
+    begin = 0
+    for m in _SENTENCE_END.finditer(text, 0, start):
+        begin = m.end()
+    after = _SENTENCE_END.search(text, end)
+    finish = after.start() if after else len(text)
+    return _WS.sub(" ", text[begin:finish]).strip()

@@ -1,0 +1,65 @@
+"""Shared fixtures: a copy of the seeds, a store loaded from them, and no network at all."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from storage.store import Store
+
+REPO = Path(__file__).resolve().parent.parent
+SEEDS = REPO / "seeds"
+SEED_SLUG = "kremlin-peacekeepers"
+
+
+@pytest.fixture(autouse=True)
+def no_network(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Every test runs offline: opening an internet socket fails the test loudly."""
+
+    real_connect = socket.socket.connect
+
+    def guarded(self: socket.socket, address: Any) -> Any:
+        if self.family in (socket.AF_INET, socket.AF_INET6):
+            raise AssertionError(f"test tried to reach the network: {address!r}")
+        return real_connect(self, address)
+
+    monkeypatch.setattr(socket.socket, "connect", guarded)
+    yield
+
+
+@pytest.fixture
+def seeds(tmp_path: Path) -> Path:
+    """A private copy of the bundled seeds folder that a test may edit."""
+    target = tmp_path / "seeds"
+    shutil.copytree(SEEDS, target)
+    return target
+
+
+@pytest.fixture
+def seed_folder(seeds: Path) -> Path:
+    return seeds / SEED_SLUG
+
+
+@pytest.fixture
+async def store(tmp_path: Path, seeds: Path) -> AsyncIterator[Store]:
+    """A store on a temporary database with the seeds loaded."""
+    opened = await Store.open(tmp_path / "db" / "newsbot.sqlite3")
+    await opened.load(seeds)
+    try:
+        yield opened
+    finally:
+        await opened.close()
+
+
+@pytest.fixture
+async def empty_store(tmp_path: Path) -> AsyncIterator[Store]:
+    opened = await Store.open(tmp_path / "empty" / "newsbot.sqlite3")
+    try:
+        yield opened
+    finally:
+        await opened.close()
