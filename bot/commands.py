@@ -44,7 +44,7 @@ _ARTICLE = "only this article (slug or title)"
 
 COMMANDS: dict[str, Command] = {c.name: c for c in (
     Command("positions", "Who holds which position on what, with evidence", (
-        Option("actor", f"Whose positions: {_ACTOR}; includes people who speak for it",
+        Option("actor", "Whose positions, e.g. Lavrov; Russia includes those who speak for it",
                lookup="actor"),
         Option("topic", "On what, e.g. peacekeepers", lookup="topic"),
         Option("article", _ARTICLE, lookup="article"),
