@@ -13,6 +13,7 @@ from bot import __version__
 from bot.commands import UsageError
 from bot.console import answer_line, repl
 from bot.render import load_summary
+from bot.runner import StartError, run_bot, setup_logging
 from bot.settings import Settings, SettingsError, load_settings
 from storage.db import StoreError
 from storage.sheets import SheetError, read_sheets
@@ -41,6 +42,8 @@ def _parser() -> argparse.ArgumentParser:
     load.add_argument("--all", action="store_true",
                       help="reload every article, even those whose files did not change")
     load.add_argument("--dry-run", action="store_true", help="validate and show the diff only")
+    sub.add_parser("run", help="connect to Discord (needs DISCORD_TOKEN)")
+    sub.add_parser("sync", help="register the slash commands globally, then exit")
     return p
 
 
@@ -51,6 +54,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as exc:
         print(f"newsbot: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    discord_mode = args.command in ("run", "sync") or (args.command is None and
+                                                       settings.discord_token is not None)
+    if discord_mode:
+        return _run_discord(settings, sync_globally=args.command == "sync")
     logging.basicConfig(level=settings.log_level_number, stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
@@ -62,6 +69,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_FAILED
     except KeyboardInterrupt:
         return EXIT_FAILED
+
+
+def _run_discord(settings: Settings, sync_globally: bool) -> int:
+    setup_logging(settings)
+    try:
+        print(asyncio.run(run_bot(settings, sync_globally=sync_globally)), file=sys.stderr)
+    except StartError as exc:
+        print(f"newsbot: {exc}", file=sys.stderr)
+        return EXIT_USAGE if not settings.discord_token else EXIT_FAILED
+    except StoreError as exc:
+        print(f"newsbot: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        return EXIT_OK
+    return EXIT_OK
 
 
 def _print_problems(exc: Exception) -> None:
@@ -109,9 +131,6 @@ async def _async_main(args: argparse.Namespace, settings: Settings) -> int:
                 return EXIT_USAGE
             return EXIT_OK
         interactive = sys.stdin.isatty()
-        if settings.discord_token and args.command is None:
-            print("The Discord client is not part of this version yet; starting the console.",
-                  file=sys.stderr)
         hint = CONNECT_HINT.format(seeds=settings.seeds_dir)
         print(hint + (" Type /help, or quit." if interactive else ""),
               file=sys.stdout if interactive else sys.stderr)

@@ -117,8 +117,10 @@ def footer(articles: dict[str, ArticleRef]) -> str:
     return f"Sources: {shown}{more}"
 
 
-def _title(command: str, answer: Answer) -> str:
-    parts = [f"{k}: {echo(v)}" for k, v in answer.filters.items()]
+def _title(command: str, answer: Answer, s: Style) -> str:
+    """Restates the question, with names as they were understood."""
+    understood = {m.query: m.name for m in answer.matches}
+    parts = [f"{k}: {s.text(echo(understood.get(v, v)))}" for k, v in answer.filters.items()]
     return f"{command} — {', '.join(parts)}" if parts else command
 
 
@@ -155,7 +157,7 @@ def _or(items: list[str]) -> str:
 
 
 def _view(command: str, answer: Answer, blocks: list[Block], s: Style, empty: str) -> View:
-    return View(title=_title(command, answer), notes=_notes(answer, s), blocks=tuple(blocks),
+    return View(title=_title(command, answer, s), notes=_notes(answer, s), blocks=tuple(blocks),
                 footer=footer(answer.articles), empty="" if answer.not_found else empty)
 
 
@@ -257,7 +259,7 @@ def _(answer: SearchAnswer, s: Style = PLAIN) -> View:
     notes = ["No fact has every word; showing facts with some of them."] if answer.any_word else []
     empty = ("Type some words to search for." if not any(c.isalnum() for c in answer.query)
              else "Nothing matches.")
-    return View(title=_title("Search", answer), notes=tuple(notes), blocks=tuple(blocks),
+    return View(title=_title("Search", answer, s), notes=tuple(notes), blocks=tuple(blocks),
                 footer=footer(answer.articles), empty=empty)
 
 

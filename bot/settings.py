@@ -23,6 +23,9 @@ class Settings:
     database_path: Path
     seeds_dir: Path
     log_level: str
+    guild_id: int | None = None
+    search_cooldown_uses: int = 3
+    search_cooldown_seconds: float = 30.0
 
     @property
     def log_level_number(self) -> int:
@@ -31,7 +34,8 @@ class Settings:
     def __repr__(self) -> str:  # never print the token
         token = "set" if self.discord_token else "unset"
         return (f"Settings(discord_token=<{token}>, database_path={self.database_path!r}, "
-                f"seeds_dir={self.seeds_dir!r}, log_level={self.log_level!r})")
+                f"seeds_dir={self.seeds_dir!r}, log_level={self.log_level!r}, "
+                f"guild_id={self.guild_id!r})")
 
 
 def load_settings(environ: Mapping[str, str] | None = None,
@@ -60,4 +64,23 @@ def load_settings(environ: Mapping[str, str] | None = None,
     seeds = Path(text("SEEDS_DIR", "seeds")).expanduser()
     if not seeds.is_dir():
         raise SettingsError(f"SEEDS_DIR: {seeds} is not a folder")
-    return Settings(discord_token=token, database_path=database, seeds_dir=seeds, log_level=level)
+    guild = values.get("DISCORD_GUILD_ID", "").strip()
+    if guild and not (guild.isdigit() and 15 <= len(guild) <= 21):
+        raise SettingsError(f"DISCORD_GUILD_ID: {guild!r} is not a server id "
+                            "(right-click the server with Developer Mode on, Copy Server ID)")
+    uses = _number("SEARCH_COOLDOWN_USES", text("SEARCH_COOLDOWN_USES", "3"), int, 1, 1000)
+    seconds = _number("SEARCH_COOLDOWN_SECONDS", text("SEARCH_COOLDOWN_SECONDS", "30"), float,
+                      0, 86400)
+    return Settings(discord_token=token, database_path=database, seeds_dir=seeds, log_level=level,
+                    guild_id=int(guild) if guild else None, search_cooldown_uses=int(uses),
+                    search_cooldown_seconds=float(seconds))
+
+
+def _number(name: str, raw: str, kind: type[int] | type[float], low: float, high: float) -> float:
+    try:
+        value = kind(raw)
+    except ValueError:
+        raise SettingsError(f"{name}: {raw!r} is not a number") from None
+    if not low <= value <= high:
+        raise SettingsError(f"{name}: {raw} must be between {low:g} and {high:g}")
+    return value

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shutil
 import socket
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +18,7 @@ SEED_SLUG = "kremlin-peacekeepers"
 
 
 @pytest.fixture(autouse=True)
-def no_network(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every test runs offline: opening an internet socket fails the test loudly."""
 
     real_connect = socket.socket.connect
@@ -29,7 +29,6 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         return real_connect(self, address)
 
     monkeypatch.setattr(socket.socket, "connect", guarded)
-    yield
 
 
 @pytest.fixture

@@ -42,7 +42,7 @@ def test_bad_values_name_the_variable(tmp_path: Path, name: str, value: str) -> 
 
 
 def test_database_path_that_is_a_folder(tmp_path: Path) -> None:
-    with pytest.raises(SettingsError, match="^DATABASE_PATH:"):
+    with pytest.raises(SettingsError, match=r"^DATABASE_PATH:"):
         load_settings({"SEEDS_DIR": str(tmp_path), "DATABASE_PATH": str(tmp_path)}, env_file=None)
 
 

@@ -1,0 +1,98 @@
+"""The Discord client: a commands.Bot with one central error mapping on its command tree."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.respond import NO_PINGS, send
+from bot.settings import Settings
+from storage.db import StoreError
+from storage.sheets import SheetError
+from storage.store import Store
+
+log = logging.getLogger(__name__)
+
+EXTENSIONS = ("bot.cogs.facts", "bot.cogs.search", "bot.cogs.general")
+DEFER_AFTER = 2.0  # seconds of work before we defer; Discord's deadline is 3 s
+
+
+class NewsTree(app_commands.CommandTree["NewsBot"]):
+    async def on_error(self, interaction: discord.Interaction[NewsBot],
+                       error: app_commands.AppCommandError) -> None:
+        """Every failure becomes a short ephemeral message; tracebacks go to the log only."""
+        original = error.original if isinstance(error, app_commands.CommandInvokeError) else error
+        if isinstance(error, app_commands.CommandOnCooldown):
+            seconds = max(1, round(error.retry_after))
+            message = f"That was quick. Try again in {seconds} s."
+        elif isinstance(error, app_commands.NoPrivateMessage):
+            message = "This command works in a server channel, not in direct messages."
+        elif isinstance(error, app_commands.CheckFailure):
+            message = "You can't use this command here."
+        elif isinstance(original, StoreError):
+            log.warning("store error on interaction %s: %s", interaction.id, original)
+            message = "The fact database is busy or unavailable right now. Try again in a moment."
+        else:
+            name = interaction.command.qualified_name if interaction.command else "?"
+            log.error("command /%s failed (interaction %s)", name, interaction.id,
+                      exc_info=original)
+            message = (f"Something went wrong answering that. It has been logged "
+                       f"(reference {interaction.id}).")
+        try:
+            await send(interaction, content=message, ephemeral=True)
+        except discord.HTTPException:
+            log.warning("could not tell the user about the error on interaction %s",
+                        interaction.id)
+
+
+class NewsBot(commands.Bot):
+    """Holds the settings and the store; cogs reach them through ``interaction.client``."""
+
+    store: Store
+
+    def __init__(self, settings: Settings, *, defer_after: float = DEFER_AFTER,
+                 **options: Any) -> None:
+        # The bot never joins voice; without this discord.py warns about voice libraries.
+        discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
+        intents = discord.Intents.none()
+        intents.guilds = True  # not privileged; nothing else is needed for slash commands
+        super().__init__(command_prefix=commands.when_mentioned, intents=intents,
+                         allowed_mentions=NO_PINGS, tree_cls=NewsTree, help_command=None,
+                         **options)
+        self.settings = settings
+        self.defer_after = defer_after
+
+    async def setup_hook(self) -> None:
+        self.store = await Store.open(self.settings.database_path)
+        try:
+            report = await self.store.load(self.settings.seeds_dir)
+            log.info("facts: %d article(s) loaded, %d unchanged", len(report.loaded),
+                     len(report.unchanged))
+        except SheetError as exc:
+            for problem in exc.problems:
+                log.error("fact sheet refused: %s", problem)
+            log.error("%d problem(s) in the fact sheets; the previous facts keep answering",
+                      len(exc.problems))
+        for extension in EXTENSIONS:
+            await self.load_extension(extension)
+        if self.settings.guild_id is not None:
+            guild = discord.Object(id=self.settings.guild_id)
+            self.tree.copy_global_to(guild=guild)
+            synced = await self.tree.sync(guild=guild)
+            log.info("registered %d commands in server %s", len(synced), self.settings.guild_id)
+
+    async def close(self) -> None:
+        await super().close()
+        store = getattr(self, "store", None)
+        if store is not None:
+            await store.close()
+
+
+def build_bot(settings: Settings, **options: Any) -> NewsBot:
+    """The bot, built from settings without connecting: ``await bot.login(token)`` runs
+    ``setup_hook`` (store, seeds, cogs, server sync); ``bot.connect()`` then opens the gateway."""
+    return NewsBot(settings, **options)

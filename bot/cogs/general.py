@@ -1,0 +1,33 @@
+"""What the bot knows and how to ask it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.cogs import options as ac
+from bot.commands import COMMANDS
+from bot.embeds import DISCORD, pages
+from bot.render import help_view
+from bot.respond import answer, send
+
+
+class General(commands.Cog):
+    @app_commands.command(name="articles", description=COMMANDS["articles"].description)
+    @app_commands.describe(private=ac.PRIVATE)
+    async def articles(self, interaction: discord.Interaction[Any], private: bool = False) -> None:
+        await answer(interaction, COMMANDS["articles"], {}, private)
+
+    @app_commands.command(name="help", description=COMMANDS["help"].description)
+    async def help(self, interaction: discord.Interaction[Any]) -> None:
+        entries = [(c.usage, c.description, [(o.name, o.description) for o in c.options])
+                   for c in COMMANDS.values()]
+        embed = pages(help_view(entries, DISCORD))[0]
+        await send(interaction, embed=embed, ephemeral=True)
+
+
+async def setup(bot: commands.Bot) -> None:
+    await bot.add_cog(General())

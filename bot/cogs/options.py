@@ -1,0 +1,47 @@
+"""Autocomplete shared by every option that names a thing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import discord
+from discord import app_commands
+
+from bot.render import shorten
+from bot.respond import bot_of
+from storage.names import name_index
+from storage.queries import fact_ids
+
+MAX_CHOICES = 25
+CHOICE_NAME_LIMIT = 100
+CHOICE_VALUE_LIMIT = 100
+
+
+async def _names(interaction: discord.Interaction[Any], entity: str,
+                 current: str) -> list[app_commands.Choice[str]]:
+    index = await name_index(bot_of(interaction).store, entity)
+    return [app_commands.Choice(name=shorten(name, CHOICE_NAME_LIMIT), value=key)
+            for key, name in index.ranked(current[:CHOICE_VALUE_LIMIT], MAX_CHOICES)
+            if len(key) <= CHOICE_VALUE_LIMIT]
+
+
+async def actors(interaction: discord.Interaction[Any], current: str) -> list[app_commands.Choice[str]]:
+    return await _names(interaction, "actor", current)
+
+
+async def topics(interaction: discord.Interaction[Any], current: str) -> list[app_commands.Choice[str]]:
+    return await _names(interaction, "topic", current)
+
+
+async def articles(interaction: discord.Interaction[Any],
+                   current: str) -> list[app_commands.Choice[str]]:
+    return await _names(interaction, "article", current)
+
+
+async def facts(interaction: discord.Interaction[Any], current: str) -> list[app_commands.Choice[str]]:
+    ids = await fact_ids(bot_of(interaction).store, current[:CHOICE_VALUE_LIMIT], MAX_CHOICES)
+    return [app_commands.Choice(name=shorten(i, CHOICE_NAME_LIMIT), value=i) for i in ids
+            if len(i) <= CHOICE_VALUE_LIMIT]
+
+
+PRIVATE = "Only you see the answer (default: the channel sees it)"
