@@ -35,12 +35,18 @@ class RedactToken(logging.Filter):
         return True
 
 
+_handler: logging.Handler | None = None
+
+
 def setup_logging(settings: Settings) -> None:
-    discord.utils.setup_logging(level=settings.log_level_number, root=True)
+    """discord.py's log format at LOG_LEVEL, to stderr; calling it again replaces the handler."""
+    global _handler
+    if _handler is not None:
+        logging.getLogger().removeHandler(_handler)
+    _handler = logging.StreamHandler()
     if settings.discord_token:
-        redact = RedactToken(settings.discord_token)
-        for handler in logging.getLogger().handlers:
-            handler.addFilter(redact)
+        _handler.addFilter(RedactToken(settings.discord_token))
+    discord.utils.setup_logging(handler=_handler, level=settings.log_level_number, root=True)
 
 
 async def run_bot(settings: Settings, *, sync_globally: bool = False) -> str:

@@ -48,6 +48,15 @@ class Request:
     json: Any
     params: dict[str, str]
     headers: dict[str, str]
+    response: Any = None  # what FakeDiscord answered
+
+    @property
+    def returned_message(self) -> dict[str, Any]:
+        """The message Discord created or edited for this request."""
+        data = self.response or {}
+        message: dict[str, Any] = data.get("resource", {}).get("message") if self.is_callback else data
+        assert message, f"{self.method} {self.path} created no message"
+        return message
 
     @property
     def is_callback(self) -> bool:
@@ -100,11 +109,14 @@ class FakeDiscord:
         parsed = json.loads(body) if isinstance(body, str | bytes) and body else None
         headers = dict(kwargs.get("headers") or {})
         params = {k: str(v) for k, v in (kwargs.get("params") or {}).items()}
-        self.requests.append(Request(method, path, parsed, params, headers))
+        request = Request(method, path, parsed, params, headers)
+        self.requests.append(request)
         for fragment, (status, error) in self.fail.items():
             if fragment in path:
                 return _Response(status, error)
-        return self._answer(method, path, parsed, headers)
+        response = self._answer(method, path, parsed, headers)
+        request.response = json.loads(response._text) if response._text else None
+        return response
 
     def _answer(self, method: str, path: str, body: Any, headers: dict[str, str]) -> _Response:
         parts = path.strip("/").split("/")

@@ -1,0 +1,30 @@
+"""Generated, valid fact sheets for tests that need more or bigger facts than the seed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def write_sheet(folder: Path, slug: str, positions: int = 0, summary_words: int = 12,
+                title: str | None = None) -> Path:
+    """An article with two actors, one topic and ``positions`` positions, each with evidence."""
+    folder.mkdir(parents=True, exist_ok=True)
+    sentences = [f"Minister Alpha said point number {i} matters." for i in range(1, positions + 1)]
+    text = "Minister Alpha spoke for Ruritania. Ruritania is a small country. " + " ".join(sentences)
+    (folder / "article.txt").write_text(text + "\n", encoding="utf-8")
+    filler = " ".join(["detail"] * summary_words)
+    lines = [
+        "[article]", f'slug = "{slug}"', f'title = "{title or "Generated article " + slug}"',
+        'outlet = "Test Wire"', "published = 2025-02-25", 'language = "en"', "",
+        "[[actors]]", 'id = "alpha"', 'name = "Minister Alpha"', 'kind = "person"',
+        'role = "minister"', 'affiliation = "ruritania"', 'evidence = "Minister Alpha spoke"', "",
+        "[[actors]]", 'id = "ruritania"', 'name = "Ruritania"', 'kind = "country"',
+        'evidence = "Ruritania is a small country."', "",
+        "[[topics]]", 'id = "points"', 'name = "Numbered points"', "",
+    ]
+    for i in range(1, positions + 1):
+        lines += ["[[positions]]", f'id = "p{i}"', 'actor = "alpha"', 'topic = "points"',
+                  'stance = "supports"', f'summary = "Point {i}: {filler}."',
+                  f'evidence = "Minister Alpha said point number {i} matters."', ""]
+    (folder / "facts.toml").write_text("\n".join(lines), encoding="utf-8")
+    return folder
