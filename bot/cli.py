@@ -12,11 +12,13 @@ from pathlib import Path
 from bot import __version__
 from bot.commands import UsageError
 from bot.console import answer_line, repl
-from bot.render import load_summary
+from bot.render import load_summary, to_text
+from bot.render_admin import reload_view
 from bot.runner import StartError, run_bot, setup_logging
 from bot.settings import Settings, SettingsError, load_settings
 from storage.db import StoreError
 from storage.sheets import SheetError, read_sheets
+from storage.reload import Requester, reload
 from storage.store import LoadReport, Store
 
 log = logging.getLogger("newsbot")
@@ -118,10 +120,10 @@ def _report(report: LoadReport) -> str:
 async def _async_main(args: argparse.Namespace, settings: Settings) -> int:
     async with await Store.open(settings.database_path) as store:
         if args.command == "load":
-            report = await store.load(args.path or settings.seeds_dir,
-                                      only_changed=not args.all, dry_run=args.dry_run)
-            print(_report(report))
-            return EXIT_OK
+            outcome = await reload(store, args.path or settings.seeds_dir, Requester("cli"),
+                                   dry_run=args.dry_run, only_changed=not args.all)
+            print(to_text(reload_view(outcome)), file=sys.stdout if outcome.ok else sys.stderr)
+            return EXIT_OK if outcome.ok else EXIT_FAILED
         await _load_at_start(store, settings)
         if args.command == "ask":
             try:

@@ -9,6 +9,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.cogs.moderation import NotModerator
 from bot.respond import NO_PINGS, send
 from bot.settings import Settings
 from storage.db import StoreError
@@ -17,7 +18,7 @@ from storage.store import Store
 
 log = logging.getLogger(__name__)
 
-EXTENSIONS = ("bot.cogs.facts", "bot.cogs.search", "bot.cogs.general")
+EXTENSIONS = ("bot.cogs.facts", "bot.cogs.search", "bot.cogs.general", "bot.cogs.moderation")
 DEFER_AFTER = 2.0  # seconds of work before we defer; Discord's deadline is 3 s
 
 
@@ -31,6 +32,9 @@ class NewsTree(app_commands.CommandTree["NewsBot"]):
             message = f"That was quick. Try again in {seconds} s."
         elif isinstance(error, app_commands.NoPrivateMessage):
             message = "This command works in a server channel, not in direct messages."
+        elif isinstance(error, NotModerator):
+            message = ("Only moderators can do this: members with Manage Server or a "
+                       "moderator role.")
         elif isinstance(error, app_commands.CheckFailure):
             message = "You can't use this command here."
         elif isinstance(original, StoreError):
@@ -65,6 +69,8 @@ class NewsBot(commands.Bot):
                          **options)
         self.settings = settings
         self.defer_after = defer_after
+        # Scheduled jobs report failures here (job name -> last error); /status shows them.
+        self.job_failures: dict[str, str] = {}
 
     async def setup_hook(self) -> None:
         self.store = await Store.open(self.settings.database_path)

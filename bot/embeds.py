@@ -47,7 +47,10 @@ def _split_line(line: str, budget: int) -> list[str]:
         cut = rest.rfind(" ", room // 2, room)
         if cut <= 0:
             cut = room
-            while cut > 0 and rest[cut - 1] == "\\":  # never split an escape from its character
+            run = 0
+            while run < cut and rest[cut - 1 - run] == "\\":
+                run += 1
+            if run % 2:  # an odd run ends in an escape: keep it with the character it escapes
                 cut -= 1
         pieces.append(rest[:cut].rstrip() + " " + CONTINUED)
         rest = CONTINUES + " " + rest[cut:].lstrip()

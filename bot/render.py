@@ -135,10 +135,11 @@ def _notes(answer: Answer, s: Style) -> tuple[str, ...]:
 
 def _match_notes(m: Match, s: Style) -> list[str]:
     notes = []
+    name = shorten(m.name, 200)  # before markup, so a cut never leaves an open **
     if m.corrected:
-        notes.append(f"Showing {s.bold(s.text(m.name))} for “{s.text(echo(m.query))}”.")
+        notes.append(f"Showing {s.bold(s.text(name))} for “{s.text(echo(m.query))}”.")
     if m.rollup:
-        notes.append(f"{s.text(m.name)} includes {s.text(', '.join(m.rollup))}.")
+        notes.append(f"{s.text(name)} includes {s.text(shorten(', '.join(m.rollup), 350))}.")
     return notes
 
 

@@ -26,6 +26,7 @@ class Settings:
     guild_id: int | None = None
     search_cooldown_uses: int = 3
     search_cooldown_seconds: float = 30.0
+    moderator_role_ids: frozenset[int] = frozenset()
 
     @property
     def log_level_number(self) -> int:
@@ -71,9 +72,16 @@ def load_settings(environ: Mapping[str, str] | None = None,
     uses = _number("SEARCH_COOLDOWN_USES", text("SEARCH_COOLDOWN_USES", "3"), int, 1, 1000)
     seconds = _number("SEARCH_COOLDOWN_SECONDS", text("SEARCH_COOLDOWN_SECONDS", "30"), float,
                       0, 86400)
+    roles = values.get("MODERATOR_ROLE_IDS", "").replace(" ", "")
+    role_ids = [r for r in roles.split(",") if r]
+    bad = [r for r in role_ids if not r.isdigit()]
+    if bad:
+        raise SettingsError(f"MODERATOR_ROLE_IDS: {bad[0]!r} is not a role id "
+                            "(comma-separated numbers, e.g. 123456789012345678,234567890123456789)")
     return Settings(discord_token=token, database_path=database, seeds_dir=seeds, log_level=level,
                     guild_id=int(guild) if guild else None, search_cooldown_uses=int(uses),
-                    search_cooldown_seconds=float(seconds))
+                    search_cooldown_seconds=float(seconds),
+                    moderator_role_ids=frozenset(int(r) for r in role_ids))
 
 
 def _number(name: str, raw: str, kind: type[int] | type[float], low: float, high: float) -> float:

@@ -1,0 +1,83 @@
+"""Moderators: reload the fact sheets safely, and see the bot's status."""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from typing import Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot import __version__
+from bot.cogs import options as ac
+from bot.embeds import DISCORD, pages
+from bot.render_admin import RuntimeStatus, reload_view, status_view
+from bot.respond import bot_of, send, within_deadline
+from storage.reload import Requester, reload
+from storage.status import store_status
+
+log = logging.getLogger(__name__)
+
+
+class NotModerator(app_commands.CheckFailure):
+    """The member lacks Manage Server and every moderator role."""
+
+
+def is_moderator(interaction: discord.Interaction[Any]) -> bool:
+    """Checked when the command runs: server admins can override Discord's default visibility."""
+    if interaction.guild_id is None:
+        raise app_commands.NoPrivateMessage()
+    if interaction.permissions.manage_guild:
+        return True
+    roles = bot_of(interaction).settings.moderator_role_ids
+    member_roles = {r.id for r in getattr(interaction.user, "roles", ())}
+    if roles & member_roles:
+        return True
+    log.warning("moderator command refused: user %s in guild %s (/%s)", interaction.user.id,
+                interaction.guild_id, interaction.command.name if interaction.command else "?")
+    raise NotModerator()
+
+
+moderator_only = app_commands.check(is_moderator)
+
+
+class Moderation(commands.Cog):
+    def __init__(self, bot: commands.Bot) -> None:
+        self.started = time.monotonic()
+
+    @app_commands.command(name="reload", description="Reload the fact sheets (moderators)")
+    @app_commands.describe(article="Only this article (slug); default: every changed article",
+                           dry_run="Validate and show what would change, change nothing")
+    @app_commands.autocomplete(article=ac.articles)
+    @app_commands.guild_only()
+    @app_commands.default_permissions(manage_guild=True)
+    @moderator_only
+    async def reload(self, interaction: discord.Interaction[Any], article: str | None = None,
+                     dry_run: bool = False) -> None:
+        bot = bot_of(interaction)
+        requester = Requester("discord", interaction.user.id, interaction.guild_id)
+        outcome = await within_deadline(
+            interaction, reload(bot.store, bot.settings.seeds_dir, requester, article=article,
+                                dry_run=dry_run), ephemeral=True)
+        log.info("reload by %s in guild %s: %s (%s)", interaction.user.id, interaction.guild_id,
+                 outcome.result, outcome.scope)
+        await send(interaction, embed=pages(reload_view(outcome, DISCORD))[0], ephemeral=True)
+
+    @app_commands.command(name="status", description="Facts loaded, recent reloads, health (moderators)")
+    @app_commands.guild_only()
+    @app_commands.default_permissions(manage_guild=True)
+    @moderator_only
+    async def status(self, interaction: discord.Interaction[Any]) -> None:
+        bot = bot_of(interaction)
+        latency = bot.latency * 1000 if math.isfinite(bot.latency) else None  # nan: no gateway
+        runtime = RuntimeStatus(__version__, time.monotonic() - self.started, latency,
+                                tuple(f"{job}: {err}" for job, err in bot.job_failures.items()))
+        view = status_view(await store_status(bot.store), runtime, DISCORD)
+        await send(interaction, embed=pages(view)[0], ephemeral=True)
+
+
+async def setup(bot: commands.Bot) -> None:
+    await bot.add_cog(Moderation(bot))

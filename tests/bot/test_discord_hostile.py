@@ -1,0 +1,186 @@
+"""Hostile option values for every string option of every command, through discord.py.
+
+Whatever a member types, the bot answers (one interaction callback of type 4, never a crash),
+pings nobody, logs no error, echoes the text back with its markdown and mentions defused, and
+the store keeps answering normally afterwards. One bot per option; the values loop inside and
+every assertion names the value that failed.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.embeds import CONTENT_LIMIT, DISCORD, EMBEDS_PER_MESSAGE, problems
+from bot.render import echo
+from tests.bot.conftest import HarnessFactory
+from tests.discord_fakes import GUILD_ID, MEMBER_PERMISSIONS, Harness, Request
+
+SLUG = "kremlin-peacekeepers"
+MODERATOR = MEMBER_PERMISSIONS | 0x20  # Manage Server
+TRUMP_QUOTE = "If we do this deal, he’s not looking for more war"
+MARKDOWN = "**bold** _i_ ~~s~~ `code` > quote"
+USER_MENTION = "<@123456789012345678>"
+
+HOSTILE = [
+    '"quoted"', "'", "NEAR(", "NEAR(a b)", "*", "--", MARKDOWN, "@everyone", "@here",
+    "<@&123>", USER_MENTION, "x" * 5000, "🙂🔥", "a\0b", "'); DROP TABLE facts; --",
+    # a few more of the same family
+    "%", "_", "\\", "\0", "a OR b AND NOT c", '" OR 1=1 --', "||spoiler||", "# heading",
+    "[link](https://example.org)", "@everyone " + "y" * 300, "lavrov\0; DROP TABLE actors",
+]
+
+# Every string option of every command (status has fixed choices in Discord, but a modified
+# client can still send anything, so it is included too).
+STRING_OPTIONS = [
+    ("positions", "actor"), ("positions", "topic"), ("positions", "article"),
+    ("quotes", "speaker"), ("quotes", "contains"), ("quotes", "article"),
+    ("claims", "status"), ("claims", "actor"), ("claims", "article"),
+    ("questions", "topic"), ("questions", "actor"), ("questions", "status"),
+    ("questions", "article"), ("timeline", "article"), ("who", "name"),
+    ("search", "query"), ("source", "fact_id"),
+]
+
+
+def only_answer(requests: list[Request], value: str) -> dict[str, Any]:
+    callbacks = [r for r in requests if r.is_callback]
+    assert len(callbacks) == 1, (value, [(r.method, r.path) for r in requests])
+    assert callbacks[0].json["type"] == 4, (value, callbacks[0].json)
+    return callbacks[0].message
+
+
+def texts(message: dict[str, Any]) -> list[str]:
+    """Every piece of text in a message that Discord renders."""
+    out = [message.get("content") or ""]
+    for embed in message.get("embeds") or []:
+        out += [embed.get("title") or "", embed.get("description") or "",
+                (embed.get("footer") or {}).get("text", ""),
+                (embed.get("author") or {}).get("name", "")]
+        for field in embed.get("fields") or []:
+            out += [field.get("name", ""), field.get("value", "")]
+    return out
+
+
+def description(message: dict[str, Any]) -> str:
+    return "\n".join(e.get("description", "") for e in message["embeds"])
+
+
+async def ask_hostile(h: Harness, command: str, option: str, value: str,
+                      caplog: pytest.LogCaptureFixture) -> dict[str, Any]:
+    caplog.clear()
+    with caplog.at_level(logging.INFO):
+        options: dict[str, Any] = {option: value}
+        msg = only_answer(await h.command(command, **options), value)
+    errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+    assert errors == [], (value, errors)
+    assert msg.get("allowed_mentions") == {"parse": []}, (value, msg.get("allowed_mentions"))
+    assert len(msg.get("content") or "") <= CONTENT_LIMIT, value
+    assert len(msg.get("embeds") or []) <= EMBEDS_PER_MESSAGE, value
+    for embed in msg.get("embeds") or []:
+        assert problems(embed) == [], (value, problems(embed))
+    assert not msg.get("content"), (value, msg.get("content"))  # an answer, not an error note
+    shown = "\n".join(texts(msg))
+    for raw in ("@everyone", "@here", USER_MENTION):
+        assert raw not in shown, (value, raw, shown[:300])
+    for raw in ("**bold**", "~~s~~", "`code`", "_i_", "||spoiler||"):
+        assert raw not in shown, (value, raw, shown[:300])
+    assert "\0" not in shown, value
+    # The member's own words come back (shortened, on one line) with markdown escaped.
+    embed = msg["embeds"][0]
+    echoed = DISCORD.text(echo(value))
+    if echoed.strip():
+        assert echoed in embed.get("title", "") + "\n" + embed.get("description", ""), (
+            value, echoed, embed.get("title"), embed.get("description", "")[:300])
+    return msg
+
+
+async def still_answers(h: Harness) -> None:
+    text = description(only_answer(await h.command("quotes", speaker="Trump"), "Trump"))
+    assert f"“{TRUMP_QUOTE}” — **Donald Trump**, claimed `{SLUG}/q1`" in text
+    text = description(only_answer(await h.command("articles"), "articles"))
+    assert "12 positions" in text
+    assert "2 quotes" in text
+    text = description(only_answer(await h.command("search", query="TASS"), "TASS"))
+    assert "**TASS**" in text
+
+
+@pytest.mark.parametrize(("command", "option"), STRING_OPTIONS,
+                         ids=[f"{c}-{o}" for c, o in STRING_OPTIONS])
+async def test_hostile_values(make_harness: HarnessFactory, seeds: Path,
+                              caplog: pytest.LogCaptureFixture, command: str, option: str) -> None:
+    h = await make_harness(seeds, search_cooldown_seconds=0)
+    for value in HOSTILE:
+        await ask_hostile(h, command, option, value, caplog)
+    await still_answers(h)
+
+
+async def test_hostile_values_in_every_option_at_once(
+        make_harness: HarnessFactory, seeds: Path, caplog: pytest.LogCaptureFixture) -> None:
+    h = await make_harness(seeds, search_cooldown_seconds=0)
+    by_command: dict[str, list[str]] = {}
+    for command, option in STRING_OPTIONS:
+        by_command.setdefault(command, []).append(option)
+    for value in HOSTILE:
+        for command, options in by_command.items():
+            caplog.clear()
+            with caplog.at_level(logging.INFO):
+                values: dict[str, Any] = dict.fromkeys(options, value)
+                msg = only_answer(await h.command(command, **values), value)
+            assert [r for r in caplog.records if r.levelno >= logging.ERROR] == [], (command, value)
+            assert msg.get("allowed_mentions") == {"parse": []}, (command, value)
+            shown = "\n".join(texts(msg))
+            for raw in ("@everyone", "@here", "**bold**", USER_MENTION):
+                assert raw not in shown, (command, value, raw)
+    await still_answers(h)
+
+
+async def test_other_string_options_too(make_harness: HarnessFactory, seeds: Path,
+                                        caplog: pytest.LogCaptureFixture) -> None:
+    # Commands beyond the fact commands (a moderator's /reload article:, say) are asked as a
+    # moderator would; the answer may be private, but it is an answer and pings nobody.
+    h = await make_harness(seeds, search_cooldown_seconds=0)
+    registered = {(c["name"], o["name"]) for c in h.fake.registered[str(GUILD_ID)]
+                  for o in c.get("options", []) if o["type"] == 3}
+    assert set(STRING_OPTIONS) <= registered
+    for command, option in sorted(registered - set(STRING_OPTIONS)):
+        for value in HOSTILE:
+            caplog.clear()
+            options: dict[str, Any] = {option: value}
+            with caplog.at_level(logging.INFO):
+                requests = await h.command(command, permissions=MODERATOR, **options)
+            context = f"/{command} {option}:{value[:40]!r}"
+            msg = only_answer(requests, context)
+            errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+            assert errors == [], (context, errors)
+            assert msg.get("allowed_mentions") == {"parse": []}, context
+            shown = "\n".join(texts(msg))
+            for raw in ("@everyone", "@here", USER_MENTION, "**bold**"):
+                assert raw not in shown, (context, raw)
+    await still_answers(h)
+
+
+async def test_markdown_is_escaped_where_a_name_is_corrected(harness: Harness) -> None:
+    # "Lavorv" is forgiven; what the member typed is repeated back escaped in the note.
+    msg = only_answer(await harness.command("positions", actor="*Lavorv*"), "*Lavorv*")
+    text = description(msg)
+    assert "Showing **Sergey Lavrov** for “\\*Lavorv\\*”." in text
+    assert msg["embeds"][0]["title"] == "Positions — actor: Sergey Lavrov"
+
+
+async def test_mentions_in_a_not_found_answer_are_defused(harness: Harness) -> None:
+    msg = only_answer(await harness.command("who", name="@everyone"), "@everyone")
+    assert "No actor named “@\u200beveryone”." in description(msg)
+    assert msg["allowed_mentions"] == {"parse": []}
+
+
+async def test_sql_text_does_not_touch_the_store(harness: Harness) -> None:
+    for command, option in STRING_OPTIONS:
+        for value in ("'); DROP TABLE facts; --", '"); DELETE FROM facts; --'):
+            options: dict[str, Any] = {option: value}
+            only_answer(await harness.command(command, **options), value)
+    await still_answers(harness)
+    text = description(only_answer(await harness.command("source", fact_id=f"{SLUG}/q2"), "q2"))
+    assert "the presence of such forces would remain “unacceptable” to Russia" in text
