@@ -17,8 +17,8 @@ from bot.render_admin import reload_view
 from bot.runner import StartError, run_bot, setup_logging
 from bot.settings import Settings, SettingsError, load_settings
 from storage.db import StoreError
-from storage.sheets import SheetError, read_sheets
 from storage.reload import Requester, reload
+from storage.sheets import SheetError, read_sheets
 from storage.store import LoadReport, Store
 
 log = logging.getLogger("newsbot")

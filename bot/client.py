@@ -9,7 +9,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.cogs.moderation import NotModerator
+from bot.checks import NotModerator
 from bot.respond import NO_PINGS, send
 from bot.settings import Settings
 from storage.db import StoreError

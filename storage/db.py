@@ -34,14 +34,18 @@ async def connect(path: Path, *, read_only: bool = False) -> aiosqlite.Connectio
     # isolation_level=None: we issue BEGIN/COMMIT ourselves, so a load is exactly one transaction.
     conn = await aiosqlite.connect(path, isolation_level=None)
     conn.row_factory = sqlite3.Row
-    await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    await conn.execute("PRAGMA foreign_keys = ON")
-    if read_only:
-        await conn.execute("PRAGMA query_only = ON")
-    else:
-        # WAL lets the reader keep answering from the last committed facts while a load writes.
-        await conn.execute("PRAGMA journal_mode = WAL")
-        await conn.execute("PRAGMA synchronous = NORMAL")
+    try:
+        await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        await conn.execute("PRAGMA foreign_keys = ON")
+        if read_only:
+            await conn.execute("PRAGMA query_only = ON")
+        else:
+            # WAL lets the reader keep answering from the last committed facts while a load writes.
+            await conn.execute("PRAGMA journal_mode = WAL")
+            await conn.execute("PRAGMA synchronous = NORMAL")
+    except BaseException:
+        await conn.close()
+        raise
     return conn
 
 

@@ -82,11 +82,11 @@ _SQL = {
     "actor": ("SELECT n.key, n.folded, a.name AS display FROM names n "
               "JOIN actors a ON a.article = n.article AND a.key = n.key "
               "JOIN articles ar ON ar.slug = n.article WHERE n.entity = 'actor' "
-              "ORDER BY ar.published IS NULL, ar.published, ar.loaded_at"),
+              "ORDER BY ar.published IS NULL DESC, ar.published, ar.loaded_at"),
     "topic": ("SELECT n.key, n.folded, t.name AS display FROM names n "
               "JOIN topics t ON t.article = n.article AND t.key = n.key "
               "JOIN articles ar ON ar.slug = n.article WHERE n.entity = 'topic' "
-              "ORDER BY ar.published IS NULL, ar.published, ar.loaded_at"),
+              "ORDER BY ar.published IS NULL DESC, ar.published, ar.loaded_at"),
     "article": "SELECT slug AS key, slug AS name, title AS display FROM articles",
 }
 
@@ -108,10 +108,11 @@ async def name_index(store: Store, entity: str) -> NameIndex:
 async def _build(store: Store, entity: str) -> NameIndex:
     keys: dict[str, set[str]] = {}
     display: dict[str, str] = {}
-    async with store.reader.execute(_SQL[entity]) as cur:
+    async with store.db.execute(_SQL[entity]) as cur:
         async for row in cur:
             key = row["key"]
-            # Later articles come last, so their display name wins.
+            # Undated first, then oldest to newest: the newest dated article's name wins,
+            # as in who().
             display[key] = row["display"]
             if entity == "article":
                 for name in (row["key"], row["display"]):

@@ -33,7 +33,7 @@ from storage.results import (
     SourceAnswer,
     TimelineAnswer,
 )
-from storage.store import Store
+from storage.store import Store, snapshot
 from storage.text import fold, locate, sentence_around
 
 # Search snippets mark matched words with these private-use characters; render turns them into
@@ -86,7 +86,7 @@ async def _rollup(store: Store, keys: Sequence[str]) -> tuple[tuple[str, ...], t
     sql = (f"WITH RECURSIVE members(key) AS (VALUES {seeds} "
            "UNION SELECT a.key FROM actors a JOIN members m ON a.affiliation = m.key) "
            "SELECT key FROM members")
-    async with store.reader.execute(sql, tuple(keys)) as cur:
+    async with store.db.execute(sql, tuple(keys)) as cur:
         found = [row["key"] async for row in cur]
     extra = [k for k in found if k not in keys]
     index = await name_index(store, "actor")
@@ -111,7 +111,7 @@ async def _refs(store: Store, slugs: Iterable[str]) -> dict[str, ArticleRef]:
     refs: dict[str, ArticleRef] = {}
     for start in range(0, len(wanted), 500):
         chunk = wanted[start:start + 500]
-        async with store.reader.execute(
+        async with store.db.execute(
             "SELECT slug, title, outlet, published, url FROM articles WHERE "
             + _in("slug", chunk), chunk) as cur:
             async for row in cur:
@@ -121,7 +121,7 @@ async def _refs(store: Store, slugs: Iterable[str]) -> dict[str, ArticleRef]:
 
 
 async def _rows(store: Store, sql: str, params: Sequence[Any]) -> list[Any]:
-    async with store.reader.execute(sql, tuple(params)) as cur:
+    async with store.db.execute(sql, tuple(params)) as cur:
         return list(await cur.fetchall())
 
 
@@ -161,6 +161,7 @@ async def _via_name(store: Store, payload: str) -> str | None:
     return (await name_index(store, "actor")).display.get(str(via), str(via))
 
 
+@snapshot
 async def positions(store: Store, actor: str | None = None, topic: str | None = None,
                     article: str | None = None) -> PositionsAnswer:
     f = _Filters()
@@ -182,6 +183,7 @@ async def positions(store: Store, actor: str | None = None, topic: str | None = 
                            **f.answer_fields())
 
 
+@snapshot
 async def quotes(store: Store, speaker: str | None = None, contains: str | None = None,
                  article: str | None = None) -> QuotesAnswer:
     f = _Filters()
@@ -230,6 +232,7 @@ async def _claims(store: Store, where: str, params: Sequence[Any]) -> list[Claim
     return items
 
 
+@snapshot
 async def claims(store: Store, status: str | None = None, actor: str | None = None,
                  article: str | None = None) -> ClaimsAnswer:
     f = _Filters()
@@ -249,6 +252,7 @@ async def claims(store: Store, status: str | None = None, actor: str | None = No
                         **f.answer_fields())
 
 
+@snapshot
 async def questions(store: Store, topic: str | None = None, actor: str | None = None,
                     status: str | None = None, article: str | None = None) -> QuestionsAnswer:
     f = _Filters()
@@ -282,6 +286,7 @@ async def questions(store: Store, topic: str | None = None, actor: str | None = 
                            **f.answer_fields())
 
 
+@snapshot
 async def timeline(store: Store, article: str | None = None) -> TimelineAnswer:
     f = _Filters()
     f.where.append("f.kind = 'event'")
@@ -300,6 +305,7 @@ async def timeline(store: Store, article: str | None = None) -> TimelineAnswer:
                           **f.answer_fields())
 
 
+@snapshot
 async def articles(store: Store) -> ArticlesAnswer:
     counts: dict[str, dict[str, int]] = {}
     for row in await _rows(store, "SELECT article, kind, count(*) AS n FROM facts "
@@ -312,6 +318,7 @@ async def articles(store: Store) -> ArticlesAnswer:
     return ArticlesAnswer(items=items, articles={i.ref.slug: i.ref for i in items})
 
 
+@snapshot
 async def who(store: Store, name: str) -> ProfileAnswer:
     f = _Filters()
     m = await _resolve(store, f, "name", "actor", name)
@@ -358,6 +365,7 @@ def fts_query(text: str, any_word: bool = False) -> str | None:
     return (" OR " if any_word else " ").join(terms)
 
 
+@snapshot
 async def search(store: Store, query: str, limit: int = SEARCH_LIMIT) -> SearchAnswer:
     typed = {"query": query}
     expression = fts_query(query)
@@ -377,15 +385,17 @@ async def search(store: Store, query: str, limit: int = SEARCH_LIMIT) -> SearchA
                         articles=await _refs(store, (i.article for i in items)))
 
 
+@snapshot
 async def source(store: Store, fact_id: str) -> SourceAnswer:
     typed = {"fact_id": fact_id}
     wanted = fact_id.strip().strip("`'\"").lower()
     rows = await _rows(store, "SELECT id, article, kind, text, payload FROM facts WHERE id = ?",
                        (wanted,)) if wanted else []
     if not rows and wanted and "/" not in wanted:
-        escaped = wanted.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        # substr, not LIKE: SQLite cuts a LIKE pattern at a NUL, and %/_ need no escaping.
         rows = await _rows(store, "SELECT id, article, kind, text, payload FROM facts "
-                                  "WHERE id LIKE ? ESCAPE '\\' LIMIT 26", ("%/" + escaped,))
+                                  "WHERE substr(id, -?) = ? LIMIT 26",
+                           (len(wanted) + 1, "/" + wanted))
         if len(rows) > 1:
             return SourceAnswer(not_found=NotFound("fact", fact_id,
                                                    tuple(r["id"] for r in rows[:5])),
@@ -423,17 +433,17 @@ async def _similar_ids(store: Store, wanted: str) -> tuple[str, ...]:
                                                         score_cutoff=50, limit=3))
 
 
+@snapshot
 async def fact_ids(store: Store, typed: str, limit: int = 25) -> list[str]:
     """Fact ids for autocomplete: prefix matches first, then ids containing what was typed."""
     wanted = typed.strip().lower()
-    escaped = wanted.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     rows = await _rows(store, "SELECT id FROM facts WHERE id >= ? AND id < ? ORDER BY id LIMIT ?",
                        (wanted, wanted + "\uffff", limit))
     found = [r["id"] for r in rows]
     if len(found) < limit and wanted:
-        more = await _rows(store, "SELECT id FROM facts WHERE id LIKE ? ESCAPE '\\' "
-                                  "ORDER BY length(id), id LIMIT ?",
-                           (f"%{escaped}%", limit))
+        # instr, not LIKE: SQLite cuts a LIKE pattern at a NUL, and %/_ need no escaping.
+        more = await _rows(store, "SELECT id FROM facts WHERE instr(id, ?) > 0 "
+                                  "ORDER BY length(id), id LIMIT ?", (wanted, limit))
         found += [r["id"] for r in more if r["id"] not in found]
     return found[:limit]
 

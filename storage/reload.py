@@ -104,7 +104,7 @@ async def _record(store: Store, who: Requester, outcome: ReloadOutcome) -> bool:
 
 
 async def recent_reloads(store: Store, limit: int = 5) -> list[ReloadEntry]:
-    async with store.reader.execute(
+    async with store.db.execute(
             "SELECT * FROM reload_log ORDER BY at DESC, id DESC LIMIT ?", (limit,)) as cur:
         rows = await cur.fetchall()
     return [ReloadEntry(r["at"], r["source"], r["user_id"], r["guild_id"], bool(r["dry_run"]),

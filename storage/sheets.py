@@ -127,6 +127,7 @@ class _Lines:
                 key = f"{prefix}.{name}" if prefix else name
                 counters[key if prefix else name] = counters.get(key if prefix else name, 0) + 1
                 current = f"{key}[{counters[key if prefix else name]}]"
+                self.index.setdefault(key, number)  # an unknown section is reported by name
                 self.index.setdefault(current, number)
             elif m := self._TABLE.match(stripped):
                 current = m[1]
@@ -154,6 +155,7 @@ class _Checker:
         self.file = file
         self.lines = _Lines(raw)
         self.problems: list[Problem] = []
+        self.listed: set[str] = set()  # evidence fields written as a list, reported with [i]
 
     def add(self, path: str, message: str, suggestion: str | None = None) -> None:
         self.problems.append(Problem(self.file, self.lines.line(path), path, message, suggestion))
@@ -182,6 +184,8 @@ class _Checker:
             values = [self.value(f"{path}[{i}]", item, element) for i, item in enumerate(raw, 1)]
             return None if any(v is None for v in values) else tuple(values)
         if kind == "evidence":
+            if isinstance(raw, list):
+                self.listed.add(path)
             items = [raw] if isinstance(raw, str) else raw
             if not isinstance(items, list) or not items:
                 self.add(path, "must be an excerpt of the article, or a list of excerpts")
@@ -334,7 +338,7 @@ def _build(c: _Checker, data: dict[str, Any], text: str, folder: Path, digest: s
 
     responses: dict[str, list[tuple[str, dict[str, Any]]]] = {}
     for path, values in rows["claims"]:
-        raw_responses = values.get("responses") or []
+        raw_responses = values.get("responses", [])
         responses[path] = []
         if not isinstance(raw_responses, list):
             c.add(f"{path}.responses", "must be a list of [[claims.responses]] entries")
@@ -354,7 +358,7 @@ def _build(c: _Checker, data: dict[str, Any], text: str, folder: Path, digest: s
     _check_affiliation_cycles(c, rows["actors"])
     for path, values in rows["quotes"]:
         quote = values.get("text")
-        if quote and not _found(quote, text):
+        if quote and not _found(quote, text, whole_words=True):
             c.add(f"{path}.text", "the quote does not stand verbatim in the article",
                   _closest_passage(quote, text))
     for path, values in rows["questions"]:
@@ -446,14 +450,25 @@ def _check_evidence(c: _Checker, path: str, values: dict[str, Any], text: str) -
             continue
         for i, excerpt in enumerate(excerpts, 1):
             if not _found(excerpt, text):
-                where = f"{path}.{key}" if len(excerpts) == 1 else f"{path}.{key}[{i}]"
+                where = f"{path}.{key}[{i}]" if f"{path}.{key}" in c.listed else f"{path}.{key}"
                 c.add(where, "this excerpt is not in the article",
                       _closest_passage(excerpt, text))
 
 
-def _found(excerpt: str, text: str) -> bool:
+def _found(excerpt: str, text: str, whole_words: bool = False) -> bool:
+    """Under the verbatim rule; a quote must also not start or end inside a word."""
     needle = normalise_verbatim(excerpt)
-    return bool(needle) and needle in normalise_verbatim(text)
+    if not needle:
+        return False
+    haystack = normalise_verbatim(text)
+    if not whole_words:
+        return needle in haystack
+    pattern = re.escape(needle)
+    if re.match(r"\w", needle):
+        pattern = r"(?<!\w)" + pattern
+    if re.search(r"\w$", needle):
+        pattern += r"(?!\w)"
+    return re.search(pattern, haystack) is not None
 
 
 def _closest_passage(excerpt: str, text: str) -> str | None:
@@ -464,7 +479,12 @@ def _closest_passage(excerpt: str, text: str) -> str | None:
     alignment = fuzz.partial_ratio_alignment(needle, haystack, score_cutoff=70)
     if alignment is None:
         return None
-    passage = haystack[alignment.dest_start:alignment.dest_end]
+    start, end = alignment.dest_start, alignment.dest_end
+    while start > 0 and haystack[start - 1].isalnum():  # widen to whole words
+        start -= 1
+    while end < len(haystack) and haystack[end].isalnum():
+        end += 1
+    passage = haystack[start:end].strip()
     span = locate(passage, text)  # show the article's own quote marks, not straightened ones
     return " ".join(text[span[0]:span[1]].split()) if span else passage
 

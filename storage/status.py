@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from storage.reload import ReloadEntry, recent_reloads
-from storage.store import Store
+from storage.store import Store, snapshot
 
 
 @dataclass(frozen=True)
@@ -18,8 +18,9 @@ class StoreStatus:
     schema_version: int
 
 
+@snapshot
 async def store_status(store: Store, reloads: int = 5) -> StoreStatus:
-    db = store.reader
+    db = store.db
     async with db.execute("SELECT count(*) FROM articles") as cur:
         row = await cur.fetchone()
         articles = int(row[0]) if row else 0

@@ -7,12 +7,16 @@ keeps answering from the last committed facts (WAL), so no answer ever sees half
 from __future__ import annotations
 
 import asyncio
+import functools
 import sqlite3
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
+from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import aiosqlite
 
@@ -29,6 +33,10 @@ from storage.sheets import (
 )
 
 Clock = Callable[[], datetime]
+READERS = 2  # connections answering queries; each answer holds one for its snapshot
+P = ParamSpec("P")
+R = TypeVar("R")
+_snapshot: ContextVar[aiosqlite.Connection | None] = ContextVar("snapshot", default=None)
 
 
 def utc_now() -> datetime:
@@ -65,12 +73,46 @@ class LoadReport:
 @dataclass(eq=False)  # identity, so caches can key on the store
 class Store:
     path: Path
-    reader: aiosqlite.Connection
+    readers: list[aiosqlite.Connection]
     writer: aiosqlite.Connection
     clock: Clock = utc_now
     # Bumped after every committed load; caches built from the facts key on it.
     generation: int = 0
     _write_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    _pool: asyncio.Queue[aiosqlite.Connection] = field(default_factory=asyncio.Queue)
+
+    def __post_init__(self) -> None:
+        for conn in self.readers:
+            self._pool.put_nowait(conn)
+
+    @property
+    def reader(self) -> aiosqlite.Connection:
+        """A read connection for a single statement, when no snapshot is open."""
+        return self.readers[0]
+
+    @property
+    def db(self) -> aiosqlite.Connection:
+        """The connection of the snapshot this task is answering from, else ``reader``."""
+        return _snapshot.get() or self.readers[0]
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[aiosqlite.Connection]:
+        """One consistent snapshot: every statement inside sees the same committed facts,
+        even if a load commits meanwhile."""
+        if _snapshot.get() is not None:  # already inside one: reuse it
+            yield self.db
+            return
+        conn = await self._pool.get()
+        token = _snapshot.set(conn)
+        try:
+            await conn.execute("BEGIN")
+            try:
+                yield conn
+            finally:
+                await conn.execute("COMMIT")
+        finally:
+            _snapshot.reset(token)
+            self._pool.put_nowait(conn)
 
     @classmethod
     async def open(cls, path: Path, clock: Clock = utc_now) -> Store:
@@ -78,19 +120,26 @@ class Store:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise StoreError(f"cannot create the folder for {path}: {exc.strerror}") from exc
-        writer: aiosqlite.Connection | None = None
+        opened: list[aiosqlite.Connection] = []
         try:
             writer = await connect(path)
+            opened.append(writer)
             await migrate(writer)
-            reader = await connect(path, read_only=True)
-        except sqlite3.Error as exc:
-            if writer is not None:
-                await writer.close()
-            raise StoreError(f"cannot open the database {path}: {exc}") from exc
-        return cls(path=path, reader=reader, writer=writer, clock=clock)
+            readers: list[aiosqlite.Connection] = []
+            for _ in range(READERS):
+                readers.append(await connect(path, read_only=True))
+                opened.append(readers[-1])
+        except BaseException as exc:
+            for conn in opened:
+                await conn.close()
+            if isinstance(exc, sqlite3.Error):
+                raise StoreError(f"cannot open the database {path}: {exc}") from exc
+            raise
+        return cls(path=path, readers=readers, writer=writer, clock=clock)
 
     async def close(self) -> None:
-        await self.reader.close()
+        for conn in self.readers:
+            await conn.close()
         await self.writer.close()
 
     async def __aenter__(self) -> Store:
@@ -188,12 +237,12 @@ class Store:
         except BaseException as exc:
             if db.in_transaction:
                 await db.execute("ROLLBACK")
-            if isinstance(exc, sqlite3.OperationalError):
+            if isinstance(exc, sqlite3.Error):
                 raise StoreError(_explain(exc)) from exc
             raise
 
 
-def _explain(exc: sqlite3.OperationalError) -> str:
+def _explain(exc: sqlite3.Error) -> str:
     text = str(exc)
     if "locked" in text or "busy" in text:
         return "the database is locked by another process; nothing changed, try again shortly"
@@ -263,3 +312,15 @@ def _plan(root: Path, stored: dict[str, tuple[str, str]], only_changed: bool,
                    if slug not in new_slugs and any(s.folder == folder for s in sheets)]
     rows = [sheet_rows(s, s.folder, loaded_at) for s in sheets]
     return _Plan(rows=rows, unchanged=tuple(unchanged), removed=tuple(removed))
+
+
+def snapshot(fn: Callable[Concatenate[Store, P], Coroutine[Any, Any, R]]
+             ) -> Callable[Concatenate[Store, P], Coroutine[Any, Any, R]]:
+    """Run a query function inside one read snapshot, so its answer never mixes two loads."""
+
+    @functools.wraps(fn)
+    async def wrapper(store: Store, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        async with store.read():
+            return await fn(store, *args, **kwargs)
+
+    return wrapper

@@ -275,12 +275,13 @@ class Harness:
         self.bot = bot
         self.fake = fake
 
-    async def settle(self) -> None:
-        """Wait until every command, autocomplete and button handler has finished."""
+    async def settle(self, ignore: set[asyncio.Task[Any]] | None = None) -> None:
+        """Wait until every command, autocomplete and button handler has finished
+        (except those in ``ignore``: handlers another test step is still driving)."""
         current = asyncio.current_task()
         while True:
             pending = [t for t in asyncio.all_tasks()
-                       if t is not current and not t.done()
+                       if t is not current and not t.done() and t not in (ignore or set())
                        and t.get_name().startswith(TRACKED_TASKS)]
             if not pending:
                 return
@@ -288,9 +289,10 @@ class Harness:
 
     async def dispatch(self, payload: dict[str, Any]) -> list[Request]:
         start = len(self.fake.requests)
+        earlier = set(asyncio.all_tasks())
         self.bot._connection.parse_interaction_create(payload)  # type: ignore[arg-type]
-        await self.settle()
-        return self.fake.since(start)
+        await self.settle(ignore=earlier)
+        return [r for r in self.fake.since(start) if payload["token"] in r.path]
 
     async def command(self, path: str, user_id: int = REPORTER_ID, in_guild: bool = True,
                       permissions: int = MEMBER_PERMISSIONS, roles: tuple[int, ...] = (),

@@ -12,6 +12,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import __version__
+from bot.checks import moderator_only
 from bot.cogs import options as ac
 from bot.embeds import DISCORD, pages
 from bot.render_admin import RuntimeStatus, reload_view, status_view
@@ -22,26 +23,6 @@ from storage.status import store_status
 log = logging.getLogger(__name__)
 
 
-class NotModerator(app_commands.CheckFailure):
-    """The member lacks Manage Server and every moderator role."""
-
-
-def is_moderator(interaction: discord.Interaction[Any]) -> bool:
-    """Checked when the command runs: server admins can override Discord's default visibility."""
-    if interaction.guild_id is None:
-        raise app_commands.NoPrivateMessage()
-    if interaction.permissions.manage_guild:
-        return True
-    roles = bot_of(interaction).settings.moderator_role_ids
-    member_roles = {r.id for r in getattr(interaction.user, "roles", ())}
-    if roles & member_roles:
-        return True
-    log.warning("moderator command refused: user %s in guild %s (/%s)", interaction.user.id,
-                interaction.guild_id, interaction.command.name if interaction.command else "?")
-    raise NotModerator()
-
-
-moderator_only = app_commands.check(is_moderator)
 
 
 class Moderation(commands.Cog):

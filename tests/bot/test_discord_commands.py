@@ -39,7 +39,8 @@ async def test_positions_with_rollup(harness: Harness) -> None:
     assert "Russia includes" in text
     assert msg.get("flags", 0) & EPHEMERAL == 0  # public by default
     footer = msg["embeds"][0]["footer"]["text"]
-    assert "Kremlin rejects Trump’s assertion" in footer and "undated" in footer
+    assert "Kremlin rejects Trump’s assertion" in footer
+    assert "undated" in footer
 
 
 async def test_positions_by_topic(harness: Harness) -> None:
@@ -77,11 +78,13 @@ async def test_questions_open(harness: Harness) -> None:
 
 async def test_who_source_articles_timeline_search(harness: Harness) -> None:
     text = description(only_answer(await harness.command("who", name="peskov")))
-    assert "Kremlin spokesperson" in text and "the Kremlin → Russia" in text
+    assert "Kremlin spokesperson" in text
+    assert "the Kremlin → Russia" in text
     text = description(only_answer(await harness.command("source", fact_id="kremlin-peacekeepers/q2")))
     assert "According to Lavrov, the presence of such forces would remain “unacceptable” to Russia" in text
     text = description(only_answer(await harness.command("articles")))
-    assert "`kremlin-peacekeepers`" in text and "12 positions" in text
+    assert "`kremlin-peacekeepers`" in text
+    assert "12 positions" in text
     text = description(only_answer(await harness.command("timeline")))
     order = [text.index(f"kremlin-peacekeepers/t{i}`") for i in range(1, 5)]
     assert order == sorted(order)
@@ -138,7 +141,8 @@ async def test_unexpected_error_is_short_ephemeral_and_logged(
     interaction_id = requests[0].path.split("/")[2]
     assert interaction_id in msg["content"]
     logged = [r for r in caplog.records if r.levelno >= logging.ERROR]
-    assert logged and interaction_id in logged[0].getMessage()
+    assert logged
+    assert interaction_id in logged[0].getMessage()
     assert logged[0].exc_info is not None
 
 
@@ -148,7 +152,8 @@ async def test_store_error_is_explained(harness: Harness, monkeypatch: pytest.Mo
 
     monkeypatch.setattr(queries, "claims", locked)
     msg = only_answer(await harness.command("claims"))
-    assert msg.get("flags", 0) & EPHEMERAL and "busy" in msg["content"]
+    assert msg.get("flags", 0) & EPHEMERAL
+    assert "busy" in msg["content"]
 
 
 async def test_search_cooldown_per_member(make_harness: HarnessFactory, seeds: Path) -> None:
@@ -157,7 +162,8 @@ async def test_search_cooldown_per_member(make_harness: HarnessFactory, seeds: P
     assert "Putin" in description(first)
     second = only_answer(await h.command("search", query="Putin"))
     assert second.get("flags", 0) & EPHEMERAL
-    assert "Try again in" in second["content"] and " s." in second["content"]
+    assert "Try again in" in second["content"]
+    assert " s." in second["content"]
     other = only_answer(await h.command("search", query="Putin", user_id=EDITOR_ID))
     assert "Putin" in description(other)
 

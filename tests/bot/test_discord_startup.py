@@ -6,6 +6,7 @@ import asyncio
 import logging
 import os
 import signal
+from collections.abc import Iterator
 from pathlib import Path
 
 import aiohttp
@@ -18,6 +19,18 @@ from tests.bot.conftest import make_settings
 from tests.discord_fakes import APP_ID, TOKEN, FakeDiscord
 
 WRONG = "MTAwMDAwMDAwMDAwMDAwMDAy.wrong.this-token-is-not-valid-at-all"
+
+
+@pytest.fixture(autouse=True)
+def restore_logging() -> Iterator[None]:
+    """`newsbot run` configures the root logger; leave it as it was for the next tests."""
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    yield
+    for handler in root.handlers:
+        if handler not in handlers:
+            root.removeHandler(handler)
+    root.setLevel(level)
 
 
 @pytest.fixture

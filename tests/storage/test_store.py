@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import shutil
 import sqlite3
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,7 @@ import aiosqlite
 import pytest
 
 import storage.db
+import storage.rows
 import storage.store
 from storage import queries
 from storage.db import StoreError, migrate
@@ -198,16 +200,40 @@ async def test_reopening_does_not_reapply_migrations(tmp_path, seeds):
         assert not report.changed_anything
 
 
-async def test_newer_database_is_refused(tmp_path, seeds):
-    path = tmp_path / "db.sqlite3"
-    async with await Store.open(path) as first:
-        await first.load(seeds)
+def make_newer(path: Path) -> int:
     newer = len(migration_files()) + 1
     conn = sqlite3.connect(path, isolation_level=None)
     try:
         conn.execute(f"PRAGMA user_version = {newer}")
     finally:
         conn.close()
+    return newer
+
+
+@pytest.fixture
+async def connections(monkeypatch) -> AsyncIterator[list[aiosqlite.Connection]]:
+    """Every aiosqlite connection made; whatever is still open is closed at teardown."""
+    opened: list[aiosqlite.Connection] = []
+    real_connect = aiosqlite.connect
+
+    def recording(*args: Any, **kwargs: Any) -> aiosqlite.Connection:
+        made = real_connect(*args, **kwargs)
+        opened.append(made)
+        return made
+
+    monkeypatch.setattr(aiosqlite, "connect", recording)
+    try:
+        yield opened
+    finally:
+        for made in opened:
+            await made.close()
+
+
+async def test_newer_database_is_refused(tmp_path, seeds, connections):
+    path = tmp_path / "db.sqlite3"
+    async with await Store.open(path) as first:
+        await first.load(seeds)
+    newer = make_newer(path)
     with pytest.raises(StoreError):
         await Store.open(path)
     conn = sqlite3.connect(path)
@@ -218,30 +244,49 @@ async def test_newer_database_is_refused(tmp_path, seeds):
         conn.close()
 
 
-async def test_refused_open_closes_its_connections(tmp_path, monkeypatch):
+@pytest.mark.parametrize("damage", ["newer-schema", "not-a-database"])
+async def test_refused_open_closes_its_connections(tmp_path, connections, damage):
     path = tmp_path / "db.sqlite3"
-    async with await Store.open(path):
-        pass
-    conn = sqlite3.connect(path, isolation_level=None)
-    try:
-        conn.execute(f"PRAGMA user_version = {len(migration_files()) + 1}")
-    finally:
-        conn.close()
-    opened: list[aiosqlite.Connection] = []
-    real_connect = storage.store.connect
-
-    async def recording(p: Path, *, read_only: bool = False) -> aiosqlite.Connection:
-        made = await real_connect(p, read_only=read_only)
-        opened.append(made)
-        return made
-
-    monkeypatch.setattr(storage.store, "connect", recording)
+    if damage == "newer-schema":
+        async with await Store.open(path):
+            pass
+        make_newer(path)
+    else:
+        path.write_bytes(b"this is not an SQLite database, just some text " * 100)
+    connections.clear()
     with pytest.raises(StoreError):
         await Store.open(path)
-    assert opened
-    for made in opened:
+    assert connections
+    for made in connections:
         # A connection left open here leaks a non-daemon worker thread and a file handle.
-        with pytest.raises(ValueError, match="closed"):
+        with pytest.raises(ValueError, match=r"(?i)connection"):
+            await made.execute("SELECT 1")
+
+
+@pytest.mark.parametrize("fail_at", [1, 2])
+async def test_open_failing_on_a_reader_closes_every_connection(tmp_path, connections, monkeypatch, fail_at):
+    real_connect = storage.db.connect
+    read_only_calls = 0
+
+    async def flaky(p: Path, *, read_only: bool = False) -> aiosqlite.Connection:
+        nonlocal read_only_calls
+        if read_only:
+            read_only_calls += 1
+            if read_only_calls == fail_at:
+                raise sqlite3.OperationalError("disk I/O error")
+        return await real_connect(p, read_only=read_only)
+
+    monkeypatch.setattr(storage.store, "connect", flaky)
+    try:
+        opened = await Store.open(tmp_path / "db.sqlite3")
+    except StoreError:
+        pass
+    else:
+        await opened.close()
+        pytest.skip(f"this store opens fewer than {fail_at} readers")
+    assert connections
+    for made in connections:
+        with pytest.raises(ValueError, match=r"(?i)connection"):
             await made.execute("SELECT 1")
 
 
@@ -445,7 +490,7 @@ async def test_loading_one_article_folder_does_not_remove_others(store, seeds, s
     report = await store.load(seed_folder, only_changed=False)
     assert report.loaded == (SLUG,)
     assert report.removed == ()
-    assert (await article_rows(store, SECOND))["facts"] == 5
+    assert (await article_rows(store, SECOND))["facts"] == 4
 
     # Even with the other folder gone, a single-folder load (or its facts.toml) removes nothing.
     seed_facts = await article_rows(store, SLUG)
@@ -494,7 +539,7 @@ async def test_slugs_never_remove_other_articles(store, seeds):
     report = await store.load(seeds, slugs=[SLUG], only_changed=False)
     assert report.loaded == (SLUG,)
     assert report.removed == ()
-    assert (await article_rows(store, SECOND))["facts"] == 5
+    assert (await article_rows(store, SECOND))["facts"] == 4
 
 
 async def test_unknown_slug_is_refused(store, seeds):
@@ -539,7 +584,7 @@ async def test_constraint_violation_mid_write_rolls_back(store, seeds, seed_fold
     before = await answers(store)
     counts = await row_counts(store)
     edit(seed_folder / "facts.toml", P7_STANCE, P7_STANCE.replace('"unclear"', '"opposes"'))
-    real = storage.store.sheet_rows
+    real = storage.rows.sheet_rows
 
     def duplicated(sheet: Sheet, folder: str, loaded_at: str) -> SheetRows:
         rows = real(sheet, folder, loaded_at)
@@ -595,7 +640,8 @@ async def test_fts_index_stays_in_step_after_reloads(store, seeds, seed_folder):
             "SELECT count(*) FROM facts_fts WHERE facts_fts MATCH ? "
             "AND rowid NOT IN (SELECT rowid FROM facts)", ('"peacekeepers"',)) as cur:
         row = await cur.fetchone()
-    assert row is not None and row[0] == 0
+    assert row is not None
+    assert row[0] == 0
     await store.writer.execute("INSERT INTO facts_fts(facts_fts, rank) VALUES ('integrity-check', 1)")
 
 
