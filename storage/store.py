@@ -167,11 +167,13 @@ class Store:
             loaded_at = self.clock().isoformat(timespec="seconds")
             plan = await asyncio.to_thread(_plan, root, stored, only_changed, slugs, loaded_at)
             removed = plan.removed if slugs is None else ()
-            diff = await self._diff(plan.rows, removed)
+            known = {slug for slug, _ in stored.values()}
+            old = await self._old_payloads([s for s in (*plan.slugs, *removed) if s in known])
+            diff, changes = await asyncio.to_thread(_compare, plan, removed, old, known, loaded_at)
             if not dry_run:
-                await self._write(plan.rows, removed)
+                await self._write(plan, removed, changes)
                 self.generation += 1
-        return LoadReport(diff=diff, loaded=tuple(r.slug for r in plan.rows),
+        return LoadReport(diff=diff, loaded=plan.slugs,
                           unchanged=plan.unchanged, removed=removed, dry_run=dry_run,
                           seconds=time.perf_counter() - started)
 
@@ -180,59 +182,49 @@ class Store:
         async with self.writer.execute("SELECT slug, folder, content_hash FROM articles") as cur:
             return {row["folder"]: (row["slug"], row["content_hash"]) async for row in cur}
 
-    async def _diff(self, new: Sequence[SheetRows], removed: Sequence[str]) -> dict[str, KindDiff]:
+    async def _old_payloads(self, slugs: Sequence[str]) -> dict[tuple[str, str], str]:
+        """(kind, id) -> stored payload, for the articles about to be replaced or removed."""
         old: dict[tuple[str, str], str] = {}
-        slugs = [r.slug for r in new] + list(removed)
         queries = (
-            "SELECT 'article' AS kind, slug AS id, payload FROM articles WHERE slug = ?",
-            "SELECT 'actor' AS kind, article || '/' || key AS id, payload FROM actors WHERE article = ?",
-            "SELECT 'topic' AS kind, article || '/' || key AS id, payload FROM topics WHERE article = ?",
-            "SELECT kind, id, payload FROM facts WHERE article = ?",
+            "SELECT 'article' AS kind, slug AS id, payload FROM articles WHERE slug IN ({})",
+            "SELECT 'actor' AS kind, article || '/' || key AS id, payload FROM actors "
+            "WHERE article IN ({})",
+            "SELECT 'topic' AS kind, article || '/' || key AS id, payload FROM topics "
+            "WHERE article IN ({})",
+            "SELECT kind, id, payload FROM facts WHERE article IN ({})",
         )
-        for slug in slugs:
+        for start in range(0, len(slugs), 500):
+            chunk = list(slugs[start:start + 500])
+            marks = ",".join("?" for _ in chunk)
             for sql in queries:
-                async with self.writer.execute(sql, (slug,)) as cur:
-                    async for row in cur:
+                async with self.writer.execute(sql.format(marks), chunk) as cur:
+                    for row in await cur.fetchall():
                         old[(row["kind"], row["id"])] = row["payload"]
-        fresh: dict[tuple[str, str], str] = {}
-        for rows in new:
-            fresh.update(rows.payloads)
-        result: dict[str, dict[str, list[str]]] = {
-            k: {"added": [], "changed": [], "removed": []} for k in DIFF_KINDS}
-        for key, payload in fresh.items():
-            if key not in old:
-                result[key[0]]["added"].append(key[1])
-            elif old[key] != payload:
-                result[key[0]]["changed"].append(key[1])
-        for key in old:
-            if key not in fresh:
-                result[key[0]]["removed"].append(key[1])
-        return {k: KindDiff(tuple(v["added"]), tuple(v["changed"]), tuple(v["removed"]))
-                for k, v in result.items()}
+        return old
 
-    async def _write(self, new: Sequence[SheetRows], removed: Sequence[str]) -> None:
+    async def _write(self, plan: _Plan, removed: Sequence[str],
+                     changes: Sequence[tuple[object, ...]]) -> None:
         db = self.writer
+        rows = plan.flat
         try:
             await db.execute("BEGIN IMMEDIATE")
             # Deleting the article cascades to its actors, topics, names, facts (and FTS rows).
             await db.executemany("DELETE FROM articles WHERE slug = ?",
-                                 [(s,) for s in [*removed, *(r.slug for r in new)]])
+                                 [(s,) for s in [*removed, *plan.slugs]])
             await db.executemany(
                 "INSERT INTO articles (slug, title, outlet, url, published, language, body, "
                 "folder, content_hash, payload, loaded_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                [r.article for r in new])
-            await db.executemany("INSERT INTO actors VALUES (?,?,?,?,?,?,?)",
-                                 [a for r in new for a in r.actors])
-            await db.executemany("INSERT INTO topics VALUES (?,?,?,?)",
-                                 [t for r in new for t in r.topics])
-            await db.executemany("INSERT INTO names VALUES (?,?,?,?,?)",
-                                 [n for r in new for n in r.names])
+                rows["articles"])
+            await db.executemany("INSERT INTO actors VALUES (?,?,?,?,?,?,?)", rows["actors"])
+            await db.executemany("INSERT INTO topics VALUES (?,?,?,?)", rows["topics"])
+            await db.executemany("INSERT INTO names VALUES (?,?,?,?,?)", rows["names"])
             await db.executemany(
                 "INSERT INTO facts (id, article, kind, seq, actor, topic, label, text, folded, "
-                "parent, search, payload) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                [f for r in new for f in r.facts])
-            await db.executemany("INSERT INTO fact_actors VALUES (?,?)",
-                                 [fa for r in new for fa in r.fact_actors])
+                "parent, search, payload) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", rows["facts"])
+            await db.executemany("INSERT INTO fact_actors VALUES (?,?)", rows["fact_actors"])
+            await db.executemany(
+                "INSERT INTO changes (at, article, kind, fact_id, change, old, new) "
+                "VALUES (?,?,?,?,?,?,?)", changes)
             await db.execute("COMMIT")
         except BaseException as exc:
             if db.in_transaction:
@@ -256,6 +248,49 @@ class _Plan:
     rows: list[SheetRows]
     unchanged: tuple[str, ...]
     removed: tuple[str, ...]
+    flat: dict[str, list[tuple[object, ...]]]  # table -> rows to insert, built off the loop
+
+    @property
+    def slugs(self) -> tuple[str, ...]:
+        return tuple(r.slug for r in self.rows)
+
+
+# Kinds the digest reports at fact level; actors and topics only matter through them.
+DIGEST_KINDS = ("article", "position", "quote", "claim", "question")
+
+
+def _compare(plan: _Plan, removed: Sequence[str], old: dict[tuple[str, str], str],
+             known: set[str], at: str) -> tuple[dict[str, KindDiff], list[tuple[object, ...]]]:
+    """Runs in a worker thread: the diff per kind, and the change rows the digest reads."""
+    fresh: dict[tuple[str, str], str] = {}
+    for rows in plan.rows:
+        fresh.update(rows.payloads)
+    result: dict[str, dict[str, list[str]]] = {
+        k: {"added": [], "changed": [], "removed": []} for k in DIFF_KINDS}
+    changes: list[tuple[object, ...]] = []
+
+    def article_of(kind: str, ident: str) -> str:
+        return ident if kind == "article" else ident.split("/", 1)[0]
+
+    def record(kind: str, ident: str, change: str, before: str | None, after: str | None) -> None:
+        result[kind][change].append(ident)
+        slug = article_of(kind, ident)
+        # A new or removed article is one digest line; facts count inside known articles.
+        whole = slug not in known or slug in removed
+        if kind in DIGEST_KINDS and (kind == "article" or not whole):
+            changes.append((at, slug, kind, ident, change, before, after))
+
+    for key, payload in fresh.items():
+        if key not in old:
+            record(key[0], key[1], "added", None, payload)
+        elif old[key] != payload:
+            record(key[0], key[1], "changed", old[key], payload)
+    for key, payload in old.items():
+        if key not in fresh:
+            record(key[0], key[1], "removed", payload, None)
+    diff = {k: KindDiff(tuple(v["added"]), tuple(v["changed"]), tuple(v["removed"]))
+            for k, v in result.items()}
+    return diff, changes
 
 
 def _plan(root: Path, stored: dict[str, tuple[str, str]], only_changed: bool,
@@ -311,7 +346,10 @@ def _plan(root: Path, stored: dict[str, tuple[str, str]], only_changed: bool,
         removed = [slug for folder, (slug, _) in stored.items()
                    if slug not in new_slugs and any(s.folder == folder for s in sheets)]
     rows = [sheet_rows(s, s.folder, loaded_at) for s in sheets]
-    return _Plan(rows=rows, unchanged=tuple(unchanged), removed=tuple(removed))
+    flat = {table: [row for r in rows for row in getattr(r, table)]
+            for table in ("actors", "topics", "names", "facts", "fact_actors")}
+    flat["articles"] = [r.article for r in rows]
+    return _Plan(rows=rows, unchanged=tuple(unchanged), removed=tuple(removed), flat=flat)
 
 
 def snapshot(fn: Callable[Concatenate[Store, P], Coroutine[Any, Any, R]]

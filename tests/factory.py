@@ -6,7 +6,7 @@ from pathlib import Path
 
 
 def write_sheet(folder: Path, slug: str, positions: int = 0, summary_words: int = 12,
-                title: str | None = None) -> Path:
+                title: str | None = None, stance: str = "supports") -> Path:
     """An article with two actors, one topic and ``positions`` positions, each with evidence."""
     folder.mkdir(parents=True, exist_ok=True)
     sentences = [f"Minister Alpha said point number {i} matters." for i in range(1, positions + 1)]
@@ -24,7 +24,7 @@ def write_sheet(folder: Path, slug: str, positions: int = 0, summary_words: int 
     ]
     for i in range(1, positions + 1):
         lines += ["[[positions]]", f'id = "p{i}"', 'actor = "alpha"', 'topic = "points"',
-                  'stance = "supports"', f'summary = "Point {i}: {filler}."',
+                  f'stance = "{stance}"', f'summary = "Point {i}: {filler}."',
                   f'evidence = "Minister Alpha said point number {i} matters."', ""]
     (folder / "facts.toml").write_text("\n".join(lines), encoding="utf-8")
     return folder
