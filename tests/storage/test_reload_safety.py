@@ -75,14 +75,8 @@ KILLED_LOAD = textwrap.dedent("""
 """)
 
 
-async def test_sigkill_mid_load_leaves_the_old_facts(tmp_path: Path) -> None:
-    root = tmp_path / "seeds"
-    write_corpus(root, 1)
-    db = tmp_path / "db.sqlite3"
-    async with await Store.open(db) as store:
-        await store.load(root)
-        before = await queries.positions(store, topic="points")
-    write_corpus(root, 2)
+def kill_mid_load(db: Path, root: Path) -> int:
+    """Start a load in a child process, SIGKILL it mid-transaction; its return code."""
     with subprocess.Popen([sys.executable, "-c", KILLED_LOAD, str(db), str(root)],
                           stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                           text=True, cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)}) as proc:
@@ -93,7 +87,18 @@ async def test_sigkill_mid_load_leaves_the_old_facts(tmp_path: Path) -> None:
         finally:
             proc.kill()
             proc.wait(timeout=30)
-    assert proc.returncode == -9
+    return proc.returncode
+
+
+async def test_sigkill_mid_load_leaves_the_old_facts(tmp_path: Path) -> None:
+    root = tmp_path / "seeds"
+    write_corpus(root, 1)
+    db = tmp_path / "db.sqlite3"
+    async with await Store.open(db) as store:
+        await store.load(root)
+        before = await queries.positions(store, topic="points")
+    write_corpus(root, 2)
+    assert await asyncio.to_thread(kill_mid_load, db, root) == -9
     async with await Store.open(db) as store:
         async with store.reader.execute("PRAGMA integrity_check") as cur:
             assert tuple(await cur.fetchone() or ()) == ("ok",)
