@@ -149,4 +149,4 @@ async def _load_at_start(store: Store, settings: Settings) -> None:
         print("The previous facts keep answering.", file=sys.stderr)
         return
     if report.loaded or report.removed:
-        log.info("%s", _report(report).replace("\n", " |"))
+        log.info("%s", _report(report).splitlines()[0])
