@@ -14,11 +14,12 @@ from bot.respond import NO_PINGS, send
 from bot.settings import Settings
 from storage.db import StoreError
 from storage.sheets import SheetError
-from storage.store import Store
+from storage.store import Clock, Store, utc_now
 
 log = logging.getLogger(__name__)
 
-EXTENSIONS = ("bot.cogs.facts", "bot.cogs.search", "bot.cogs.general", "bot.cogs.moderation")
+EXTENSIONS = ("bot.cogs.facts", "bot.cogs.search", "bot.cogs.general", "bot.cogs.moderation",
+              "bot.cogs.digest")
 DEFER_AFTER = 2.0  # seconds of work before we defer; Discord's deadline is 3 s
 
 
@@ -32,6 +33,8 @@ class NewsTree(app_commands.CommandTree["NewsBot"]):
             message = f"That was quick. Try again in {seconds} s."
         elif isinstance(error, app_commands.NoPrivateMessage):
             message = "This command works in a server channel, not in direct messages."
+        elif isinstance(error, app_commands.TransformerError):
+            message = "I couldn't use the value given for one of the options; pick it from the list."
         elif isinstance(error, NotModerator):
             message = ("Only moderators can do this: members with Manage Server or a "
                        "moderator role.")
@@ -59,7 +62,7 @@ class NewsBot(commands.Bot):
     store: Store
 
     def __init__(self, settings: Settings, *, defer_after: float = DEFER_AFTER,
-                 **options: Any) -> None:
+                 clock: Clock = utc_now, **options: Any) -> None:
         # The bot never joins voice; without this discord.py warns about voice libraries.
         discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
         intents = discord.Intents.none()
@@ -69,11 +72,12 @@ class NewsBot(commands.Bot):
                          **options)
         self.settings = settings
         self.defer_after = defer_after
+        self.clock = clock  # every "now" the bot needs comes from here, so tests inject time
         # Scheduled jobs report failures here (job name -> last error); /status shows them.
         self.job_failures: dict[str, str] = {}
 
     async def setup_hook(self) -> None:
-        self.store = await Store.open(self.settings.database_path)
+        self.store = await Store.open(self.settings.database_path, clock=self.clock)
         try:
             report = await self.store.load(self.settings.seeds_dir)
             log.info("facts: %d article(s) loaded, %d unchanged", len(report.loaded),

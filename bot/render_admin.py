@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.render import PLAIN, Block, Style, View, load_summary
+from bot.render import PLAIN, STANCE_MARK, STATUS_MARK, Block, Style, View, load_summary, shorten
+from storage.digest import Change, DigestContent
 from storage.reload import ERROR_SUMMARY_PROBLEMS, ReloadEntry, ReloadOutcome
 from storage.status import StoreStatus
 
@@ -102,3 +103,53 @@ def status_view(store: StoreStatus, runtime: RuntimeStatus, s: Style = PLAIN) ->
     reloads = [_entry(e, s) for e in store.reloads]
     blocks.append(Block((s.bold("Recent reloads"), *(reloads or ["none yet"]))))
     return View(title="Status", notes=(), blocks=tuple(blocks), footer="")
+
+
+def _change_line(c: Change, s: Style) -> str:
+    cite = s.code(c.fact_id)
+    text = s.text(shorten(c.text, 200))
+    if c.kind == "position":
+        if c.change == "changed" and c.before != c.after:
+            return f"{_stance_mark(c.after)} {text} — {c.before} → {s.bold(str(c.after))} {cite}"
+        return f"{_stance_mark(c.after or c.before)} {c.change}: {text} {cite}"
+    if c.kind == "quote":
+        return f"💬 {c.change}: “{s.text(c.text)}” {cite}"  # a quote is never shortened
+    if c.kind == "question":
+        what = "answered" if c.after == "answered" else "removed" if c.change == "removed" \
+            else "opened"
+        return f"{STATUS_MARK.get(c.after or '', '•')} {what}: {text} {cite}"
+    status = f"{c.before} → {s.bold(str(c.after))}" if c.change == "changed" else c.change
+    return f"{STATUS_MARK.get(c.after or '', '•')} claim {status}: {text} {cite}"
+
+
+def _stance_mark(stance: str | None) -> str:
+    return STANCE_MARK.get(stance or "", "•")
+
+
+def digest_view(d: DigestContent, local_date: str, s: Style = PLAIN) -> View:
+    blocks: list[Block] = []
+    if d.articles_added:
+        blocks.append(Block((s.bold("New articles"), *(f"🆕 {s.text(t)} {s.code(slug)}"
+                                                       for slug, t in d.articles_added))))
+    if d.articles_updated:
+        blocks.append(Block((s.bold("Updated articles"), *(f"✏️ {s.text(t)} {s.code(slug)}"
+                                                           for slug, t in d.articles_updated))))
+    if d.articles_removed:
+        blocks.append(Block((s.bold("Removed articles"),
+                             *(f"🗑️ {s.code(slug)}" for slug in d.articles_removed))))
+    for title, changes in (("Positions", d.positions), ("Quotes", d.quotes),
+                           ("Questions", d.questions), ("Claims", d.claims)):
+        if changes:
+            blocks.append(Block((s.bold(title), *(_change_line(c, s) for c in changes))))
+    notes = () if d.changed else ("Nothing changed since the previous digest.",)
+    for title, items, total, hint in (
+            ("Still open", d.open_questions, d.open_questions_total, "/questions status:open"),
+            ("Still disputed", d.disputed_claims, d.disputed_claims_total,
+             "/claims status:disputed")):
+        if items:
+            lines = [f"• {s.text(shorten(i.text, 200))} {s.code(i.fact_id)}" for i in items]
+            if total > len(items):
+                lines.append(f"… and {total - len(items)} more: {s.code(hint)}")
+            blocks.append(Block((s.bold(f"{title} ({total})"), *lines)))
+    return View(title=f"Daily digest — {local_date}", notes=notes, blocks=tuple(blocks),
+                footer="Fact ids: /source <id> shows the evidence in the article.")

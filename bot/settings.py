@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import time
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dotenv import dotenv_values
 
@@ -27,6 +30,11 @@ class Settings:
     search_cooldown_uses: int = 3
     search_cooldown_seconds: float = 30.0
     moderator_role_ids: frozenset[int] = frozenset()
+    # Digest defaults for a single-newsroom deployment; per-guild settings override them.
+    digest_channel_id: int | None = None
+    digest_time: str = "08:00"
+    digest_timezone: str = "UTC"
+    digest_grace_minutes: int = 180
 
     @property
     def log_level_number(self) -> int:
@@ -78,10 +86,40 @@ def load_settings(environ: Mapping[str, str] | None = None,
     if bad:
         raise SettingsError(f"MODERATOR_ROLE_IDS: {bad[0]!r} is not a role id "
                             "(comma-separated numbers, e.g. 123456789012345678,234567890123456789)")
+    digest_channel = values.get("DIGEST_CHANNEL_ID", "").strip()
+    if digest_channel and not (digest_channel.isdigit() and 15 <= len(digest_channel) <= 21):
+        raise SettingsError(f"DIGEST_CHANNEL_ID: {digest_channel!r} is not a channel id")
+    digest_time = text("DIGEST_TIME", "08:00")
+    if parse_hhmm(digest_time) is None:
+        raise SettingsError(f"DIGEST_TIME: {digest_time!r} is not a time like 08:00 (24-hour)")
+    digest_zone = text("DIGEST_TIMEZONE", "UTC")
+    if not valid_timezone(digest_zone):
+        raise SettingsError(f"DIGEST_TIMEZONE: {digest_zone!r} is not an IANA time zone "
+                            "such as Europe/Paris or America/New_York")
+    grace = _number("DIGEST_GRACE_MINUTES", text("DIGEST_GRACE_MINUTES", "180"), int, 0, 1440)
     return Settings(discord_token=token, database_path=database, seeds_dir=seeds, log_level=level,
+                    digest_channel_id=int(digest_channel) if digest_channel else None,
+                    digest_time=digest_time, digest_timezone=digest_zone,
+                    digest_grace_minutes=int(grace),
                     guild_id=int(guild) if guild else None, search_cooldown_uses=int(uses),
                     search_cooldown_seconds=float(seconds),
                     moderator_role_ids=frozenset(int(r) for r in role_ids))
+
+
+def parse_hhmm(value: str) -> time | None:
+    """08:00 -> time(8, 0); None for anything that is not a 24-hour HH:MM."""
+    m = re.fullmatch(r"([01]?\d|2[0-3]):([0-5]\d)", value.strip())
+    return time(int(m[1]), int(m[2])) if m else None
+
+
+def valid_timezone(name: str) -> bool:
+    if not name or name.startswith(("/", ".")) or ".." in name:
+        return False
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return False
+    return True
 
 
 def _number(name: str, raw: str, kind: type[int] | type[float], low: float, high: float) -> float:

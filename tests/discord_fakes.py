@@ -100,6 +100,7 @@ class FakeDiscord:
     registered: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     fail: dict[str, tuple[int, dict[str, Any]]] = field(default_factory=dict)  # path part -> error
     closed: bool = False
+    channels: dict[int, int] = field(default_factory=lambda: {CHANNEL_ID: GUILD_ID})  # -> guild
 
     def request(self, method: str, url: str, **kwargs: Any) -> _Response:
         path = urlsplit(url).path.removeprefix(API)
@@ -137,6 +138,15 @@ class FakeDiscord:
                                     "version": "1"} for c in body])
         if parts[0] == "interactions" and parts[-1] == "callback":
             return _Response(200, self._callback(int(parts[1]), body))
+        if parts[0] == "channels" and parts[1].isdigit():
+            channel_id = int(parts[1])
+            if channel_id not in self.channels:
+                return _Response(404, {"message": "Unknown Channel", "code": 10003})
+            if method == "GET" and len(parts) == 2:
+                return _Response(200, channel_payload(channel_id, self.channels[channel_id]))
+            if method == "POST" and parts[2:] == ["messages"]:
+                return _Response(200, {**message_payload(body or {}), "channel_id": str(channel_id),
+                                       "webhook_id": None, "application_id": None})
         if parts[0] == "webhooks" and method in ("POST", "PATCH"):
             return _Response(200, message_payload(body or {}))
         if parts[0] == "webhooks" and method == "DELETE":
@@ -177,6 +187,20 @@ class FakeDiscord:
                 yield r.message
 
 
+def channel_payload(channel_id: int, guild_id: int, name: str = "newsroom") -> dict[str, Any]:
+    return {"id": str(channel_id), "type": 0, "guild_id": str(guild_id), "name": name,
+            "position": 0, "permission_overwrites": [], "nsfw": False, "parent_id": None,
+            "topic": None, "last_message_id": None, "rate_limit_per_user": 0}
+
+
+@dataclass(frozen=True)
+class Channel:
+    """A channel option value: sent as its id, with the channel in the payload's resolved data."""
+
+    id: int
+    guild_id: int = GUILD_ID
+
+
 def user_payload(user_id: int, name: str, bot: bool = False) -> dict[str, Any]:
     return {"id": str(user_id), "username": name, "discriminator": "0", "global_name": name,
             "avatar": None, "bot": bot, "public_flags": 0}
@@ -210,6 +234,8 @@ MEMBER_PERMISSIONS = 0x400 | 0x800 | 0x4000 | 0x10000 | 0x80000000
 
 
 def _option_type(value: Any) -> int:
+    if isinstance(value, Channel):
+        return 7
     if isinstance(value, bool):
         return 5
     if isinstance(value, int):
@@ -222,7 +248,8 @@ def _option_type(value: Any) -> int:
 def build_options(options: dict[str, Any], focused: str | None = None) -> list[dict[str, Any]]:
     out = []
     for name, value in options.items():
-        option: dict[str, Any] = {"name": name, "type": _option_type(value), "value": value}
+        shown = str(value.id) if isinstance(value, Channel) else value
+        option: dict[str, Any] = {"name": name, "type": _option_type(value), "value": shown}
         if name == focused:
             option["focused"] = True
         out.append(option)
@@ -264,8 +291,13 @@ def command_data(path: str, options: dict[str, Any], focused: str | None = None)
     for depth, name in reversed(list(enumerate(names[1:], 1))):
         kind = 1 if depth == len(names) - 1 else 2  # subcommand, or subcommand group
         nested = [{"name": name, "type": kind, "options": nested}]
-    return {"id": str(snowflake()), "name": names[0], "type": 1, "options": nested,
-            "guild_id": str(GUILD_ID)}
+    data: dict[str, Any] = {"id": str(snowflake()), "name": names[0], "type": 1,
+                            "options": nested, "guild_id": str(GUILD_ID)}
+    channels = {str(v.id): {**channel_payload(v.id, v.guild_id), "permissions": str(MEMBER_PERMISSIONS)}
+                for v in options.values() if isinstance(v, Channel)}
+    if channels:
+        data["resolved"] = {"channels": channels}
+    return data
 
 
 class Harness:
@@ -292,7 +324,9 @@ class Harness:
         earlier = set(asyncio.all_tasks())
         self.bot._connection.parse_interaction_create(payload)  # type: ignore[arg-type]
         await self.settle(ignore=earlier)
-        return [r for r in self.fake.since(start) if payload["token"] in r.path]
+        # Leave out answers to other interactions still under way (a test may run two at once).
+        return [r for r in self.fake.since(start)
+                if payload["token"] in r.path or not r.path.startswith(("/interactions/", "/webhooks/"))]
 
     async def command(self, path: str, user_id: int = REPORTER_ID, in_guild: bool = True,
                       permissions: int = MEMBER_PERMISSIONS, roles: tuple[int, ...] = (),

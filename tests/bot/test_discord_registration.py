@@ -10,7 +10,7 @@ from tests.bot.conftest import HarnessFactory
 from tests.discord_fakes import APP_ID, GUILD_ID
 
 EXPECTED = {"positions", "quotes", "claims", "questions", "who", "search", "source", "articles",
-            "timeline", "help", "reload", "status"}
+            "timeline", "help", "reload", "status", "digest"}
 
 
 def valid_name(name: str) -> bool:

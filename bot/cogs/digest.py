@@ -1,0 +1,186 @@
+"""/digest: set up, preview and post the daily digest; the scheduler loop that posts it."""
+
+from __future__ import annotations
+
+import logging
+from functools import cache
+from typing import TYPE_CHECKING, Any, cast
+from zoneinfo import ZoneInfo, available_timezones
+
+import discord
+from discord import app_commands
+from discord.ext import commands, tasks
+from rapidfuzz import fuzz, process
+
+from bot.checks import moderator_only
+from bot.digest import DigestJob, local_today, next_run
+from bot.embeds import DISCORD, pages
+from bot.render import shorten
+from bot.render_admin import digest_view
+from bot.respond import NO_PINGS, bot_of, send
+from bot.settings import parse_hhmm, valid_timezone
+from storage.digest import DigestConfig, disable, get_config, save_config
+
+if TYPE_CHECKING:
+    from bot.client import NewsBot
+
+log = logging.getLogger(__name__)
+
+
+@cache
+def _zones() -> tuple[str, ...]:
+    return tuple(sorted(z for z in available_timezones() if "/" in z or z == "UTC"))
+
+
+async def timezones(interaction: discord.Interaction[Any],
+                    current: str) -> list[app_commands.Choice[str]]:
+    typed = current.strip()[:64]
+    if not typed:
+        picks = ["UTC", "Europe/London", "Europe/Paris", "Europe/Berlin", "America/New_York",
+                 "America/Chicago", "America/Los_Angeles", "Asia/Tokyo", "Australia/Sydney"]
+    else:
+        prefix = [z for z in _zones() if z.lower().startswith(typed.lower())
+                  or z.split("/")[-1].lower().startswith(typed.lower())]
+        fuzzy = [z for z, _, _ in process.extract(typed, _zones(), scorer=fuzz.WRatio,
+                                                  processor=str.lower, limit=25, score_cutoff=60)]
+        picks = list(dict.fromkeys(prefix + fuzzy))
+    return [app_commands.Choice(name=z, value=z) for z in picks[:25]]
+
+
+def _describe(config: DigestConfig, now_utc: Any) -> str:
+    upcoming = next_run(config, now_utc)
+    local = upcoming.astimezone(ZoneInfo(config.timezone))
+    empty = "skipped" if config.skip_empty else "a short “nothing changed” line"
+    return (f"Daily digest in <#{config.channel_id}> at {config.time} {config.timezone}.\n"
+            f"Next: {local:%Y-%m-%d %H:%M} {local.tzname()} ({upcoming:%Y-%m-%d %H:%M} UTC).\n"
+            f"Days without changes: {empty}.")
+
+
+class Digest(commands.GroupCog, group_name="digest",
+             group_description="The daily digest of what changed in the stories"):
+    def __init__(self, bot: commands.Bot) -> None:
+        self.job = DigestJob(cast("NewsBot", bot))
+        super().__init__()
+
+    async def cog_load(self) -> None:
+        self.loop.start()
+
+    async def cog_unload(self) -> None:
+        self.loop.cancel()
+
+    @tasks.loop(minutes=1)
+    async def loop(self) -> None:
+        await self.job.tick()  # never raises; failures are logged and shown in /status
+
+    @loop.before_loop
+    async def _ready(self) -> None:
+        await self.job.bot.wait_until_ready()
+
+    @app_commands.command(name="setup", description="Post the digest in a channel daily (moderators)")
+    @app_commands.describe(channel="Where to post it", time="Local time, 24-hour HH:MM, e.g. 08:00",
+                           timezone="Time zone, e.g. Europe/Paris",
+                           skip_empty="Post nothing on days without changes (default: a short line)")
+    @app_commands.autocomplete(timezone=timezones)
+    @app_commands.guild_only()
+    @moderator_only
+    async def setup(self, interaction: discord.Interaction[Any],
+                    channel: app_commands.AppCommandChannel, time: str, timezone: str,
+                    skip_empty: bool = False) -> None:
+        # AppCommandChannel, not TextChannel: it comes whole in the interaction, cache or not.
+        bot = bot_of(interaction)
+        assert interaction.guild_id is not None
+        if channel.type not in (discord.ChannelType.text, discord.ChannelType.news):
+            return await _refuse(interaction, "Pick a text or announcement channel.")
+        if parse_hhmm(time) is None:
+            return await _refuse(interaction, f"“{shorten(time, 20)}” is not a time: use 24-hour "
+                                              "HH:MM, e.g. 08:00 or 17:30.")
+        if not valid_timezone(timezone):
+            return await _refuse(interaction, f"“{shorten(timezone, 40)}” is not a time zone: pick "
+                                              "one from the list, e.g. Europe/Paris.")
+        at = parse_hhmm(time)
+        assert at is not None
+        config = DigestConfig(interaction.guild_id, channel.id, at.strftime("%H:%M"), timezone,
+                              skip_empty)
+        # Prove now that the bot can post there, rather than failing silently at 08:00.
+        try:
+            await bot.get_partial_messageable(channel.id, guild_id=interaction.guild_id).send(
+                f"This channel will receive the daily digest at {config.time} {timezone}.",
+                allowed_mentions=NO_PINGS)
+        except discord.Forbidden:
+            return await _refuse(interaction, f"I can't post in <#{channel.id}>: give me View "
+                                              "Channel, Send Messages and Embed Links there.")
+        except discord.HTTPException as exc:
+            return await _refuse(interaction, f"I can't post in <#{channel.id}> ({exc.status}).")
+        saved = await save_config(bot.store, config, interaction.user.id)
+        await send(interaction, content="✅ " + _describe(saved, bot.clock()), ephemeral=True)
+
+    @app_commands.command(name="off", description="Stop the daily digest (moderators)")
+    @app_commands.guild_only()
+    @moderator_only
+    async def off(self, interaction: discord.Interaction[Any]) -> None:
+        bot = bot_of(interaction)
+        assert interaction.guild_id is not None
+        default = await self.job.default_config()
+        default = default if default and default.guild_id == interaction.guild_id else None
+        was_on = await disable(bot.store, interaction.guild_id, interaction.user.id, default)
+        await send(interaction, content="Daily digest turned off." if was_on
+                   else "There was no daily digest to turn off.", ephemeral=True)
+
+    @app_commands.command(name="settings", description="Where and when the digest is posted (moderators)")
+    @app_commands.guild_only()
+    @moderator_only
+    async def settings(self, interaction: discord.Interaction[Any]) -> None:
+        config = await self._config(interaction)
+        if config is None:
+            text = "No daily digest here. A moderator can start one with /digest setup."
+        elif not config.enabled:
+            text = "The daily digest is off. /digest setup turns it on again."
+        else:
+            text = _describe(config, bot_of(interaction).clock())
+        await send(interaction, content=text, ephemeral=True)
+
+    @app_commands.command(name="preview",
+                          description="The digest as it would be posted now (only you see it)")
+    @app_commands.guild_only()
+    async def preview(self, interaction: discord.Interaction[Any]) -> None:
+        config = await self._config(interaction)
+        if config is None:
+            assert interaction.guild_id is not None
+            config = DigestConfig(interaction.guild_id, 0, "08:00", "UTC")
+        content = await self.job.content(config)
+        day = local_today(config, bot_of(interaction).clock()).isoformat()
+        embeds = pages(digest_view(content, day, DISCORD))
+        await send(interaction, embed=embeds[0], ephemeral=True)
+        for embed in embeds[1:]:
+            await send(interaction, embed=embed, ephemeral=True)
+
+    @app_commands.command(name="now", description="Post the digest now; it counts as today's (moderators)")
+    @app_commands.guild_only()
+    @moderator_only
+    async def now(self, interaction: discord.Interaction[Any]) -> None:
+        config = await self._config(interaction)
+        if config is None or not config.enabled:
+            return await _refuse(interaction, "No daily digest is set up here: use /digest setup.")
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        result = await self.job.post(config, local_today(config, bot_of(interaction).clock()))
+        text = (f"Couldn't post the digest: {result.error}." if result.error else
+                "Nothing changed, and this digest skips empty days." if result.skipped else
+                f"Posted in <#{config.channel_id}>.")
+        await send(interaction, content=text, ephemeral=True)
+
+    async def _config(self, interaction: discord.Interaction[Any]) -> DigestConfig | None:
+        assert interaction.guild_id is not None
+        config = await get_config(bot_of(interaction).store, interaction.guild_id)
+        if config is None:
+            default = await self.job.default_config()
+            if default is not None and default.guild_id == interaction.guild_id:
+                return default
+        return config
+
+
+async def _refuse(interaction: discord.Interaction[Any], message: str) -> None:
+    await send(interaction, content=message, ephemeral=True)
+
+
+async def setup(bot: commands.Bot) -> None:
+    await bot.add_cog(Digest(bot))

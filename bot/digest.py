@@ -1,0 +1,181 @@
+"""Posting the daily digest: when each guild's is due, and posting it without ever posting twice.
+
+``DigestJob.tick(now)`` is the whole scheduler; the cog's ``tasks.loop`` only calls it every
+minute with the bot's clock, so tests drive it with any instant they like, no sleeping.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+import discord
+
+from bot.embeds import DISCORD, EMBEDS_PER_MESSAGE, pages
+from bot.render_admin import digest_view
+from bot.respond import NO_PINGS
+from bot.settings import parse_hhmm
+from storage.digest import (
+    DigestConfig,
+    DigestContent,
+    all_configs,
+    covered_until,
+    digest_content,
+    posted,
+    record_post,
+)
+
+if TYPE_CHECKING:
+    from bot.client import NewsBot
+
+log = logging.getLogger(__name__)
+
+
+def scheduled_at(config: DigestConfig, local_day: date) -> datetime:
+    """The UTC instant of the guild's digest on ``local_day``.
+
+    zoneinfo resolves the two DST edge cases for us: a time skipped by spring-forward (02:30)
+    maps to the instant just after the jump (03:30 local), and a time that occurs twice at
+    fall-back takes its first occurrence. digest_log keeps it to one post per local day either way.
+    """
+    at = parse_hhmm(config.time)
+    assert at is not None
+    tz = ZoneInfo(config.timezone)
+    return datetime.combine(local_day, at, tzinfo=tz).astimezone(ZoneInfo("UTC"))
+
+
+def local_today(config: DigestConfig, now: datetime) -> date:
+    return now.astimezone(ZoneInfo(config.timezone)).date()
+
+
+def next_run(config: DigestConfig, now: datetime) -> datetime:
+    day = local_today(config, now)
+    for offset in range(3):
+        when = scheduled_at(config, day + timedelta(days=offset))
+        if when > now:
+            return when
+    raise AssertionError("unreachable")
+
+
+@dataclass(frozen=True)
+class PostResult:
+    guild_id: int
+    local_date: str
+    message_id: int | None = None
+    error: str | None = None
+    skipped: bool = False
+
+
+class DigestJob:
+    def __init__(self, bot: NewsBot) -> None:
+        self.bot = bot
+        self._default_guild: int | None = None
+
+    async def configs(self) -> list[DigestConfig]:
+        """Every guild's settings; the environment default fills in for a guild without any."""
+        configs = await all_configs(self.bot.store)
+        default = await self.default_config()
+        if default is not None and all(c.guild_id != default.guild_id for c in configs):
+            configs.append(default)
+        return [c for c in configs if c.enabled]
+
+    async def default_config(self) -> DigestConfig | None:
+        s = self.bot.settings
+        if s.digest_channel_id is None:
+            return None
+        guild = s.guild_id or self._default_guild
+        if guild is None:
+            channel = await self.bot.fetch_channel(s.digest_channel_id)
+            guild = getattr(channel, "guild_id", None) or getattr(
+                getattr(channel, "guild", None), "id", None)
+            if guild is None:
+                raise ValueError(f"DIGEST_CHANNEL_ID {s.digest_channel_id} is not a server channel")
+            self._default_guild = guild
+        return DigestConfig(guild, s.digest_channel_id, s.digest_time, s.digest_timezone)
+
+    def due_day(self, config: DigestConfig, now: datetime) -> date | None:
+        """The local day whose digest is due now (yesterday's too, if its grace runs past
+        midnight), or None."""
+        grace = timedelta(minutes=self.bot.settings.digest_grace_minutes)
+        today = local_today(config, now)
+        for day in (today - timedelta(days=1), today):
+            start = scheduled_at(config, day)
+            if start <= now <= start + grace:
+                return day
+        return None
+
+    async def tick(self, now: datetime | None = None) -> list[PostResult]:
+        """Post every digest that is due and not yet posted. Never raises: one guild's failure
+        is logged and reported in /status, and the others are still served."""
+        now = now or self.bot.clock()
+        results: list[PostResult] = []
+        try:
+            configs = await self.configs()
+        except Exception as exc:  # the loop must never die
+            self._failed("digest settings", f"cannot read the digest settings: {exc}")
+            log.exception("digest: cannot read settings")
+            return results
+        self.bot.job_failures.pop("digest settings", None)
+        for config in configs:
+            day = self.due_day(config, now)
+            if day is None:
+                continue
+            try:
+                if await posted(self.bot.store, config.guild_id, day.isoformat()):
+                    continue
+                results.append(await self.post(config, day))
+            except Exception as exc:
+                log.exception("digest for guild %s failed", config.guild_id)
+                self._failed(_job(config), f"unexpected error: {exc.__class__.__name__}")
+                results.append(PostResult(config.guild_id, day.isoformat(), error=str(exc)))
+        return results
+
+    async def content(self, config: DigestConfig) -> DigestContent:
+        return await digest_content(self.bot.store, await covered_until(self.bot.store, config))
+
+    async def post(self, config: DigestConfig, day: date) -> PostResult:
+        """Post the digest for ``day`` to the guild's channel and record it."""
+        local_date = day.isoformat()
+        content = await self.content(config)
+        if not content.changed and config.skip_empty:
+            await record_post(self.bot.store, config.guild_id, local_date, None,
+                              content.last_change)
+            return PostResult(config.guild_id, local_date, skipped=True)
+        embeds = pages(digest_view(content, local_date, DISCORD))
+        channel = self.bot.get_partial_messageable(config.channel_id, guild_id=config.guild_id)
+        first_id: int | None = None
+        try:
+            for start in range(0, len(embeds), EMBEDS_PER_MESSAGE):
+                message = await channel.send(embeds=embeds[start:start + EMBEDS_PER_MESSAGE],
+                                             allowed_mentions=NO_PINGS)
+                first_id = first_id or message.id
+        except discord.NotFound:
+            return self._post_failed(config, local_date,
+                                     f"channel {config.channel_id} no longer exists; "
+                                     "set another with /digest setup")
+        except discord.Forbidden:
+            return self._post_failed(config, local_date,
+                                     f"no permission to post in channel {config.channel_id}")
+        except discord.HTTPException as exc:
+            return self._post_failed(config, local_date, f"Discord error {exc.status}; will retry")
+        await record_post(self.bot.store, config.guild_id, local_date, first_id,
+                          content.last_change)
+        self.bot.job_failures.pop(_job(config), None)
+        log.info("digest posted for guild %s (%s), message %s", config.guild_id, local_date,
+                 first_id)
+        return PostResult(config.guild_id, local_date, message_id=first_id)
+
+    def _post_failed(self, config: DigestConfig, local_date: str, reason: str) -> PostResult:
+        log.warning("digest for guild %s (%s) not posted: %s", config.guild_id, local_date, reason)
+        self._failed(_job(config), reason)
+        return PostResult(config.guild_id, local_date, error=reason)
+
+    def _failed(self, job: str, reason: str) -> None:
+        self.bot.job_failures[job] = f"{reason} (at {self.bot.clock().isoformat(timespec='minutes')})"
+
+
+def _job(config: DigestConfig) -> str:
+    return f"digest for guild {config.guild_id}"
