@@ -25,6 +25,12 @@ class General(commands.Cog):
     async def help(self, interaction: discord.Interaction[Any]) -> None:
         entries = [(c.usage, c.description, [(o.name, o.description) for o in c.options])
                    for c in COMMANDS.values()]
+        entries += [
+            ("/digest preview", "The daily digest as it would be posted now (only you see it)", []),
+            ("/reload [article:…] [dry_run:…]", "Moderators: reload the fact sheets after editing", []),
+            ("/status", "Moderators: facts loaded, recent reloads, health", []),
+            ("/digest setup|off|settings|now", "Moderators: the daily digest of what changed", []),
+        ]
         embed = pages(help_view(entries, DISCORD))[0]
         await send(interaction, embed=embed, ephemeral=True)
 
