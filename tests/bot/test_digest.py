@@ -267,3 +267,29 @@ async def test_environment_default_and_override(make_harness: HarnessFactory, se
     await configure(h, "18:00", "Europe/Berlin")  # the guild's own setting wins
     assert posts(await tick(h, utc("2026-11-27T08:15:00"))) == []
     assert len(posts(await tick(h, utc("2026-11-27T17:00:00")))) == 1
+
+
+async def test_a_failure_reading_settings_never_kills_the_loop(
+        h: Harness, monkeypatch: pytest.MonkeyPatch) -> None:
+    async def broken(*args: Any) -> Any:
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr("bot.digest.all_configs", broken)
+    assert await job(h).tick(utc("2026-11-26T08:00:00")) == []
+    assert "disk on fire" in h.bot.job_failures["digest settings"]
+
+
+async def test_a_long_digest_is_split_not_cut(h: Harness, seeds: Path) -> None:
+    from tests.factory import write_sheet
+
+    write_sheet(seeds / "long", "long-article", positions=40, summary_words=40, stance="supports")
+    await h.bot.store.load(seeds)
+    await configure(h, "08:00", "UTC")
+    write_sheet(seeds / "long", "long-article", positions=40, summary_words=40, stance="opposes")
+    await h.bot.store.load(seeds)
+    sent = posts(await tick(h, utc("2026-11-26T08:00:00")))
+    embeds = [e for m in sent for e in m["embeds"]]
+    assert len(embeds) > 1  # several pages, each within the limits (checked at teardown)
+    text = digest_text(sent)
+    for i in range(1, 41):
+        assert f"supports → **opposes** `long-article/p{i}`" in text
