@@ -76,10 +76,11 @@ def _config(row: Any) -> DigestConfig:
 
 async def save_config(store: Store, config: DigestConfig, user_id: int | None) -> DigestConfig:
     """Create or update a guild's digest; a new digest starts from the changes made after now."""
-    async with store.writer.execute("SELECT coalesce(max(id), 0) FROM changes") as cur:
-        row = await cur.fetchone()
-    baseline = int(row[0]) if row else 0
-    await store.writer.execute(
+    async with store.writing() as writer:
+        async with writer.execute("SELECT coalesce(max(id), 0) FROM changes") as cur:
+            row = await cur.fetchone()
+        baseline = int(row[0]) if row else 0
+        await writer.execute(
         "INSERT INTO digest_settings (guild_id, channel_id, time, timezone, skip_empty, enabled, "
         "baseline_change, updated_by, updated_at) VALUES (?,?,?,?,?,1,?,?,?) "
         "ON CONFLICT(guild_id) DO UPDATE SET channel_id = excluded.channel_id, "
@@ -100,7 +101,8 @@ async def disable(store: Store, guild_id: int, user_id: int | None,
         return False
     base = current or default
     assert base is not None
-    await store.writer.execute(
+    async with store.writing() as writer:
+        await writer.execute(
         "INSERT INTO digest_settings (guild_id, channel_id, time, timezone, skip_empty, enabled, "
         "baseline_change, updated_by, updated_at) VALUES (?,?,?,?,?,0,?,?,?) "
         "ON CONFLICT(guild_id) DO UPDATE SET enabled = 0, updated_by = excluded.updated_by, "
@@ -143,7 +145,8 @@ async def covered_until(store: Store, config: DigestConfig) -> int:
 async def record_post(store: Store, guild_id: int, local_date: str, message_id: int | None,
                       last_change: int) -> None:
     """Today's digest is posted. ``/digest now`` replaces the day's row: it counts as today's."""
-    await store.writer.execute(
+    async with store.writing() as writer:
+        await writer.execute(
         "INSERT OR REPLACE INTO digest_log (guild_id, local_date, message_id, posted_at, "
         "last_change) VALUES (?,?,?,?,?)",
         (guild_id, local_date, message_id, store.clock().isoformat(timespec="seconds"),

@@ -95,7 +95,7 @@ _cache: weakref.WeakKeyDictionary[Store, tuple[int, dict[str, NameIndex]]] = (
 
 
 async def name_index(store: Store, entity: str) -> NameIndex:
-    generation = store.generation
+    generation = store.snapshot_generation
     cached = _cache.get(store)
     if cached is None or cached[0] != generation:
         cached = (generation, {})

@@ -9,7 +9,7 @@ from typing import Any
 
 from rapidfuzz import fuzz, process
 
-from storage.names import name_index
+from storage.names import NameIndex, name_index
 from storage.results import (
     Answer,
     ArticleRef,
@@ -86,8 +86,7 @@ async def _rollup(store: Store, keys: Sequence[str]) -> tuple[tuple[str, ...], t
     sql = (f"WITH RECURSIVE members(key) AS (VALUES {seeds} "
            "UNION SELECT a.key FROM actors a JOIN members m ON a.affiliation = m.key) "
            "SELECT key FROM members")
-    async with store.db.execute(sql, tuple(keys)) as cur:
-        found = [row["key"] async for row in cur]
+    found = [row["key"] for row in await store.rows(sql, keys)]
     extra = [k for k in found if k not in keys]
     index = await name_index(store, "actor")
     names = tuple(sorted(index.display.get(k, k) for k in extra))
@@ -111,18 +110,15 @@ async def _refs(store: Store, slugs: Iterable[str]) -> dict[str, ArticleRef]:
     refs: dict[str, ArticleRef] = {}
     for start in range(0, len(wanted), 500):
         chunk = wanted[start:start + 500]
-        async with store.db.execute(
-            "SELECT slug, title, outlet, published, url FROM articles WHERE "
-            + _in("slug", chunk), chunk) as cur:
-            async for row in cur:
-                refs[row["slug"]] = ArticleRef(row["slug"], row["title"], row["outlet"],
-                                               row["published"], row["url"])
+        for row in await store.rows("SELECT slug, title, outlet, published, url FROM articles "
+                                    "WHERE " + _in("slug", chunk), chunk):
+            refs[row["slug"]] = ArticleRef(row["slug"], row["title"], row["outlet"],
+                                           row["published"], row["url"])
     return refs
 
 
 async def _rows(store: Store, sql: str, params: Sequence[Any]) -> list[Any]:
-    async with store.db.execute(sql, tuple(params)) as cur:
-        return list(await cur.fetchall())
+    return await store.rows(sql, params)  # one trip to the connection's thread
 
 
 _FACT_SELECT = (
@@ -142,23 +138,24 @@ def _evidence(payload: dict[str, Any]) -> tuple[str, ...]:
     return tuple(payload.get("evidence") or ())
 
 
-def _position(row: Any, via: str | None) -> PositionItem:
+def _position(row: Any, actors: NameIndex) -> PositionItem:
     p = json.loads(row["payload"])
     return PositionItem(row["id"], row["article"], row["actor"], row["actor_name"], row["topic"],
-                        row["topic_name"], row["label"], row["text"], _evidence(p), via)
+                        row["topic_name"], row["label"], row["text"], _evidence(p),
+                        _via(p, actors))
 
 
-def _quote(row: Any, via: str | None) -> QuoteItem:
+def _quote(row: Any, actors: NameIndex) -> QuoteItem:
     p = json.loads(row["payload"])
     return QuoteItem(row["id"], row["article"], row["actor"], row["actor_name"], row["text"],
-                     p["cue"], p.get("context"), p.get("setting"), via, _evidence(p))
+                     p["cue"], p.get("context"), p.get("setting"), _via(p, actors), _evidence(p))
 
 
-async def _via_name(store: Store, payload: str) -> str | None:
-    via = json.loads(payload).get("via")
+def _via(payload: dict[str, Any], actors: NameIndex) -> str | None:
+    via = payload.get("via")
     if not via:
         return None
-    return (await name_index(store, "actor")).display.get(str(via), str(via))
+    return actors.display.get(str(via), str(via))
 
 
 @snapshot
@@ -178,7 +175,8 @@ async def positions(store: Store, actor: str | None = None, topic: str | None = 
     if f.not_found:
         return PositionsAnswer(**f.answer_fields())
     rows = await _rows(store, f"{_FACT_SELECT} WHERE {f.sql()} ORDER BY {ORDER}", f.params)
-    items = tuple([_position(r, await _via_name(store, r["payload"])) for r in rows])
+    actors = await name_index(store, "actor")
+    items = tuple([_position(r, actors) for r in rows])
     return PositionsAnswer(items=items, articles=await _refs(store, (i.article for i in items)),
                            **f.answer_fields())
 
@@ -205,7 +203,8 @@ async def quotes(store: Store, speaker: str | None = None, contains: str | None 
     if f.not_found:
         return QuotesAnswer(**f.answer_fields())
     rows = await _rows(store, f"{_FACT_SELECT} WHERE {f.sql()} ORDER BY {ORDER}", f.params)
-    items = tuple([_quote(r, await _via_name(store, r["payload"])) for r in rows])
+    actors = await name_index(store, "actor")
+    items = tuple([_quote(r, actors) for r in rows])
     return QuotesAnswer(items=items, articles=await _refs(store, (i.article for i in items)),
                         **f.answer_fields())
 
@@ -217,15 +216,25 @@ async def _involving(f: _Filters, keys: Sequence[str]) -> None:
 
 async def _claims(store: Store, where: str, params: Sequence[Any]) -> list[ClaimItem]:
     rows = await _rows(store, f"{_FACT_SELECT} WHERE {where} ORDER BY {ORDER}", params)
+    actors = await name_index(store, "actor")
+    # Every claim's responses in one statement per 500 claims, not one per claim.
+    by_claim: dict[str, list[Any]] = {}
+    ids = [r["id"] for r in rows]
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        for x in await _rows(
+                store, "SELECT f.id, f.actor, f.label, f.text, f.payload, f.parent, "
+                "a.name AS actor_name FROM facts f "
+                "LEFT JOIN actors a ON a.article = f.article AND a.key = f.actor "
+                f"WHERE {_in('f.parent', chunk)} ORDER BY f.seq", chunk):
+            by_claim.setdefault(x["parent"], []).append(x)
     items = []
     for r in rows:
-        responses = await _rows(
-            store, "SELECT f.id, f.actor, f.label, f.text, f.payload, a.name AS actor_name "
-            "FROM facts f LEFT JOIN actors a ON a.article = f.article AND a.key = f.actor "
-            "WHERE f.parent = ? ORDER BY f.seq", (r["id"],))
-        answers = [ResponseItem(x["id"], x["actor"], x["actor_name"], x["label"], x["text"],
-                                await _via_name(store, x["payload"]),
-                                _evidence(json.loads(x["payload"]))) for x in responses]
+        answers = []
+        for x in by_claim.get(r["id"], ()):
+            p = json.loads(x["payload"])
+            answers.append(ResponseItem(x["id"], x["actor"], x["actor_name"], x["label"],
+                                        x["text"], _via(p, actors), _evidence(p)))
         items.append(ClaimItem(
             r["id"], r["article"], r["actor"], r["actor_name"], r["text"], r["label"],
             _evidence(json.loads(r["payload"])), tuple(answers)))
@@ -344,8 +353,8 @@ async def who(store: Store, name: str) -> ProfileAnswer:
                                   f"ORDER BY {ORDER}", (key,))
     quote_rows = await _rows(store, f"{_FACT_SELECT} WHERE f.kind = 'quote' AND f.actor = ? "
                                     f"ORDER BY {ORDER}", (key,))
-    pos = tuple([_position(r, await _via_name(store, r["payload"])) for r in pos_rows])
-    quo = tuple([_quote(r, await _via_name(store, r["payload"])) for r in quote_rows])
+    pos = tuple([_position(r, index) for r in pos_rows])
+    quo = tuple([_quote(r, index) for r in quote_rows])
     cla = tuple(await _claims(store, "f.kind = 'claim' AND f.actor = ?", (key,)))
     slugs = {profile["article"], *(i.article for i in pos), *(i.article for i in quo),
              *(i.article for i in cla)}

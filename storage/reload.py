@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import sqlite3
@@ -13,6 +14,7 @@ from storage.sheets import Problem, SheetError
 from storage.store import LoadReport, Store
 
 log = logging.getLogger(__name__)
+_pending: set[asyncio.Task[bool]] = set()  # audit rows waiting for the write lock
 ERROR_SUMMARY_PROBLEMS = 10
 
 
@@ -72,6 +74,13 @@ async def reload(store: Store, root: Path, requester: Requester, *, article: str
         else:
             result = "checked" if dry_run else ("applied" if report.changed_anything else "unchanged")
             outcome = ReloadOutcome(result, scope, dry_run, report=report, seconds=report.seconds)
+    if outcome.result == "busy":
+        # The audit row waits for the running load to finish (writes never join its
+        # transaction); the member is told at once.
+        task = asyncio.create_task(_record(store, requester, outcome))
+        _pending.add(task)
+        task.add_done_callback(_pending.discard)
+        return outcome
     audited = await _record(store, requester, outcome)
     if not audited:
         outcome = ReloadOutcome(outcome.result, outcome.scope, outcome.dry_run, outcome.report,
@@ -80,6 +89,7 @@ async def reload(store: Store, root: Path, requester: Requester, *, article: str
 
 
 async def _record(store: Store, who: Requester, outcome: ReloadOutcome) -> bool:
+    at = store.clock().isoformat(timespec="seconds")
     diff = None
     if outcome.report is not None:
         diff = json.dumps({k: [len(d.added), len(d.changed), len(d.removed)]
@@ -90,11 +100,12 @@ async def _record(store: Store, who: Requester, outcome: ReloadOutcome) -> bool:
         more = len(outcome.problems) - len(shown)
         error = "\n".join(shown + ([f"… and {more} more"] if more else []))
     try:
-        await store.writer.execute(
-            "INSERT INTO reload_log (at, source, user_id, guild_id, dry_run, scope, result, "
-            "seconds, diff_summary, error_summary) VALUES (?,?,?,?,?,?,?,?,?,?)",
-            (store.clock().isoformat(timespec="seconds"), who.source, who.user_id, who.guild_id,
-             int(outcome.dry_run), outcome.scope, outcome.result, outcome.seconds, diff, error))
+        async with store.writing() as writer:
+            await writer.execute(
+                "INSERT INTO reload_log (at, source, user_id, guild_id, dry_run, scope, result, "
+                "seconds, diff_summary, error_summary) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                (at, who.source, who.user_id, who.guild_id, int(outcome.dry_run), outcome.scope,
+                 outcome.result, outcome.seconds, diff, error))
     except sqlite3.Error as exc:
         # The database itself is the problem (locked, read-only): keep the record in the log.
         log.error("could not write the reload audit row (%s): %s by %s, result %s, %s", exc,

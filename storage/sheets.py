@@ -44,6 +44,7 @@ LANGUAGE_RE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 MAX_SLUG = 64
 MAX_KEY = 40
 MAX_ID = 24
+MIN_EXCERPT_WORDS = 2
 
 
 @dataclass(frozen=True)
@@ -153,9 +154,17 @@ class _Lines:
 class _Checker:
     def __init__(self, file: str, raw: str) -> None:
         self.file = file
-        self.lines = _Lines(raw)
+        self.raw = raw
+        self._lines: _Lines | None = None
         self.problems: list[Problem] = []
         self.listed: set[str] = set()  # evidence fields written as a list, reported with [i]
+
+    @property
+    def lines(self) -> _Lines:
+        """Built on the first problem: a valid sheet never needs line numbers."""
+        if self._lines is None:
+            self._lines = _Lines(self.raw)
+        return self._lines
 
     def add(self, path: str, message: str, suggestion: str | None = None) -> None:
         self.problems.append(Problem(self.file, self.lines.line(path), path, message, suggestion))
@@ -352,15 +361,26 @@ def _build(c: _Checker, data: dict[str, Any], text: str, folder: Path, digest: s
     refs = {"actor": actor_ids, "topic": topic_ids}
     all_rows = [(name, r) for name in schema.TABLES if name in rows for r in rows[name]]
     all_rows += [("claims.responses", r) for rs in responses.values() for r in rs]
+    haystack = normalise_verbatim(text)  # once per sheet, not once per excerpt
     for table_name, (path, values) in all_rows:
         _check_refs(c, path, values, schema.TABLES[table_name], refs)
-        _check_evidence(c, path, values, text)
+        _check_evidence(c, path, values, text, haystack)
     _check_affiliation_cycles(c, rows["actors"])
+    quoted = re.findall(r'"([^"]+)"', haystack)  # what the article puts in quotation marks
     for path, values in rows["quotes"]:
         quote = values.get("text")
-        if quote and not _found(quote, text, whole_words=True):
+        if not quote:
+            continue
+        if not _found(quote, haystack, whole_words=True):
             c.add(f"{path}.text", "the quote does not stand verbatim in the article",
                   _closest_passage(quote, text))
+        elif not any(_found(quote, span, whole_words=True) for span in quoted):
+            c.add(f"{path}.text", "these words are not inside quotation marks in the article; "
+                                  "a quote must be words the article quotes")
+        elif values.get("evidence") and not any(
+                normalise_verbatim(quote) in normalise_verbatim(e) for e in values["evidence"]):
+            c.add(f"{path}.evidence", "the evidence must contain the quote itself, with its "
+                                      "attribution")
     for path, values in rows["questions"]:
         if values.get("status") == "answered":
             for needed in ("answer", "answer_evidence"):
@@ -443,32 +463,46 @@ def _check_refs(c: _Checker, path: str, values: dict[str, Any],
                 c.add(field_path, f"unknown {spec.ref} {target!r}", suggest(target, refs[spec.ref]))
 
 
-def _check_evidence(c: _Checker, path: str, values: dict[str, Any], text: str) -> None:
+def _check_evidence(c: _Checker, path: str, values: dict[str, Any], text: str,
+                    haystack: str) -> None:
     for key in ("evidence", "answer_evidence"):
         excerpts = values.get(key)
         if not excerpts:
             continue
         for i, excerpt in enumerate(excerpts, 1):
-            if not _found(excerpt, text):
-                where = f"{path}.{key}[{i}]" if f"{path}.{key}" in c.listed else f"{path}.{key}"
+            where = f"{path}.{key}[{i}]" if f"{path}.{key}" in c.listed else f"{path}.{key}"
+            if len(re.findall(r"\w+", excerpt)) < MIN_EXCERPT_WORDS:
+                c.add(where, f"an excerpt needs at least {MIN_EXCERPT_WORDS} words, so that it "
+                             "points at one place in the article")
+            elif not _found(excerpt, haystack, whole_words=True):
                 c.add(where, "this excerpt is not in the article",
                       _closest_passage(excerpt, text))
 
 
-def _found(excerpt: str, text: str, whole_words: bool = False) -> bool:
-    """Under the verbatim rule; a quote must also not start or end inside a word."""
+def _found(excerpt: str, haystack: str, whole_words: bool = False) -> bool:
+    """Under the verbatim rule; a quote must also not start or end inside a word.
+    ``haystack`` is the article text already through normalise_verbatim."""
     needle = normalise_verbatim(excerpt)
     if not needle:
         return False
-    haystack = normalise_verbatim(text)
     if not whole_words:
         return needle in haystack
-    pattern = re.escape(needle)
-    if re.match(r"\w", needle):
-        pattern = r"(?<!\w)" + pattern
-    if re.search(r"\w$", needle):
-        pattern += r"(?!\w)"
-    return re.search(pattern, haystack) is not None
+    # What re.search(r"(?<!\w)" + re.escape(needle) + r"(?!\w)", haystack) answers (each guard
+    # only when the needle starts / ends with a word character), without compiling a pattern
+    # per excerpt: \w is exactly str.isalnum() or "_".
+    guard_start, guard_end = _word_char(needle[0]), _word_char(needle[-1])
+    start = haystack.find(needle)
+    while start >= 0:
+        end = start + len(needle)
+        if not (guard_start and start > 0 and _word_char(haystack[start - 1])) and \
+                not (guard_end and end < len(haystack) and _word_char(haystack[end])):
+            return True
+        start = haystack.find(needle, start + 1)
+    return False
+
+
+def _word_char(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"
 
 
 def _closest_passage(excerpt: str, text: str) -> str | None:

@@ -10,13 +10,13 @@ import asyncio
 import functools
 import sqlite3
 import time
-from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Sequence
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Concatenate, ParamSpec, TypeVar
+from typing import Any, Concatenate, ParamSpec, TypeVar, cast
 
 import aiosqlite
 
@@ -36,7 +36,8 @@ Clock = Callable[[], datetime]
 READERS = 2  # connections answering queries; each answer holds one for its snapshot
 P = ParamSpec("P")
 R = TypeVar("R")
-_snapshot: ContextVar[aiosqlite.Connection | None] = ContextVar("snapshot", default=None)
+# The connection of the snapshot a task answers from, and the load generation it started at.
+_snapshot: ContextVar[tuple[aiosqlite.Connection, int] | None] = ContextVar("snapshot", default=None)
 
 
 def utc_now() -> datetime:
@@ -93,7 +94,22 @@ class Store:
     @property
     def db(self) -> aiosqlite.Connection:
         """The connection of the snapshot this task is answering from, else ``reader``."""
-        return _snapshot.get() or self.readers[0]
+        current = _snapshot.get()
+        return current[0] if current else self.readers[0]
+
+    @property
+    def snapshot_generation(self) -> int:
+        """The generation caches may key on: taken before the snapshot's first read, so the
+        facts seen are never older than it (a cache can't file old names under a new key)."""
+        current = _snapshot.get()
+        return current[1] if current else self.generation
+
+    @asynccontextmanager
+    async def writing(self) -> AsyncIterator[aiosqlite.Connection]:
+        """The writer, for small writes (audit rows, digest settings): taken under the load
+        lock, so they never join, or vanish with, a load's transaction."""
+        async with self._write_lock:
+            yield self.writer
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[aiosqlite.Connection]:
@@ -103,7 +119,7 @@ class Store:
             yield self.db
             return
         conn = await self._pool.get()
-        token = _snapshot.set(conn)
+        token = _snapshot.set((conn, self.generation))
         try:
             await conn.execute("BEGIN")
             try:
@@ -113,6 +129,20 @@ class Store:
         finally:
             _snapshot.reset(token)
             self._pool.put_nowait(conn)
+
+    async def rows(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
+        """Every row of one statement, read from this task's snapshot (else ``reader``), in
+        one trip to the connection's thread (aiosqlite's execute, fetch and close take three
+        or more, and each trip costs more than a small indexed query)."""
+        return await self.call(_fetchall, sql, tuple(params))
+
+    async def call(self, fn: Callable[..., R], *args: Any) -> R:
+        """``fn(sqlite3_connection, *args)`` on the thread of ``db``, in one trip: for reads
+        that would take many trips, or Python work on many rows that should not hold the
+        event loop. ``fn`` must only read."""
+        conn = self.db
+        run = cast(Callable[..., Awaitable[R]], conn._execute)
+        return await run(fn, conn._conn, *args)
 
     @classmethod
     async def open(cls, path: Path, clock: Clock = utc_now) -> Store:
@@ -232,6 +262,14 @@ class Store:
             if isinstance(exc, sqlite3.Error):
                 raise StoreError(_explain(exc)) from exc
             raise
+
+
+def _fetchall(conn: sqlite3.Connection, sql: str, params: tuple[Any, ...]) -> list[sqlite3.Row]:
+    cursor = conn.execute(sql, params)
+    try:
+        return cursor.fetchall()
+    finally:
+        cursor.close()
 
 
 def _explain(exc: sqlite3.Error) -> str:

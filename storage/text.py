@@ -29,9 +29,19 @@ _SINGLE = "'‘’‚‛′"
 _DOUBLE = '"“”„‟″'
 
 
+_MARK_PAIRS = tuple((chr(k), v) for k, v in _QUOTE_MARKS.items())
+
+
 def normalise_verbatim(text: str) -> str:
     """Collapse whitespace and straighten quote marks; nothing else changes."""
-    return _WS.sub(" ", text.translate(_QUOTE_MARKS)).strip()
+    # Same result as _WS.sub(" ", text.translate(_QUOTE_MARKS)).strip(), several times faster
+    # on long text: str.translate with a dict is slow on non-ASCII strings, and str.split()
+    # splits on exactly the characters \s matches.
+    if not text.isascii():
+        for mark, straight in _MARK_PAIRS:
+            if mark in text:
+                text = text.replace(mark, straight)
+    return " ".join(text.split())
 
 
 def fold(text: str) -> str:

@@ -48,7 +48,7 @@ OUTLET = "The Long Wire, " + "a cooperative of regional newsrooms, " * 38  # foo
 CLAUSES = [f"clause {n} of the statement covers the minister’s budget line {n * 7} in full"
            for n in range(1, 69)]
 LONG_QUOTE = ", ".join(CLAUSES)  # ~5,000 characters, one sentence, no sentence end inside
-LONG_SENTENCE = f"The chair said that {LONG_QUOTE}."
+LONG_SENTENCE = f"The chair said: “{LONG_QUOTE}”."
 
 CHAIR_NAME = "Chair " + " ".join(f"of Extraordinary Committee Number {n}" for n in range(1, 36))
 CHAIR_ROLE = "Chair of the committee, " + "responsible for many things and people, " * 70
@@ -89,7 +89,8 @@ def toml(value: str) -> str:
 def sheet_text() -> tuple[str, str]:
     """(facts.toml, article.txt) of the long sheet."""
     delegates = " ".join(f"Delegate {n:02d} agreed." for n in range(1, DELEGATES + 1))
-    article = f"{TITLE}\n{LONG_SENTENCE}\n{delegates}\nThe committee will meet again.\n"
+    article = (f"{TITLE}\n{LONG_SENTENCE}\n{delegates}\nDelegate 01 said: “agreed”.\n"
+               "The committee will meet again.\n")
     out = [f"[article]\nslug = {toml(SLUG)}\ntitle = {toml(TITLE)}\noutlet = {toml(OUTLET)}\n"
            f"published = 2025-03-04\nlanguage = \"en\"\n"
            f"url = {toml('https://example.org/' + 'long-path/' * 40)}\n"]
@@ -112,7 +113,7 @@ def sheet_text() -> tuple[str, str]:
                f'setting = {toml("at the committee meeting, " + "in the long hall " * 40)}\n'
                f'evidence = {toml(LONG_SENTENCE)}\n')
     out.append('[[quotes]]\nid = "q2"\nspeaker = "delegate-01"\ntext = "agreed"\ncue = "said"\n'
-               'evidence = "Delegate 01 agreed."\n')
+               'evidence = "Delegate 01 said: “agreed”."\n')
     out.append(f'[[claims]]\nid = "c1"\nclaimant = "chair"\nclaim = {toml(CLAIM)}\n'
                f'status = "disputed"\nevidence = {toml(LONG_SENTENCE)}\n')
     for n in range(1, RESPONSES + 1):
@@ -340,7 +341,7 @@ async def test_long_footer_and_evidence_are_cut_visibly(h: Harness) -> None:
     assert text.endswith(f" · page 1 of {len(pages)}")
     # Evidence is an excerpt by design: shortened with an ellipsis (/source shows it whole).
     text = joined(pages)
-    start = text.index("↳ *“The chair said that clause 1 of the statement")
+    start = text.index("↳ *“The chair said: “clause 1 of the statement")
     excerpt = text[start:text.index("”*", start) + 2]
     assert excerpt.endswith("…”*"), excerpt
     assert len(excerpt) < 200, excerpt

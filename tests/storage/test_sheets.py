@@ -545,7 +545,7 @@ def test_identifiers_at_their_length_limit_are_accepted(seed_folder: Path) -> No
 
 
 def test_actor_key_too_long(seed_folder: Path) -> None:
-    append(seed_folder, f'[[actors]]\nid = "{"a" * 41}"\nname = "A"\nkind = "other"\nevidence = "Russia"\n')
+    append(seed_folder, f'[[actors]]\nid = "{"a" * 41}"\nname = "A"\nkind = "other"\nevidence = "Russia had some strong words"\n')
     problem = only_problem(seed_folder)
     assert problem.path == "actors[14].id"
     assert problem.message == f"{'a' * 41!r} " + ID_RULE.format(40)
@@ -683,7 +683,7 @@ def test_duplicate_fact_id_within_a_kind_and_in_timeline(seed_folder: Path) -> N
 
 def test_duplicate_actor_id(seed_folder: Path) -> None:
     append(seed_folder,
-           '[[actors]]\nid = "russia"\nname = "Russia again"\nkind = "country"\nevidence = "Russia"\n')
+           '[[actors]]\nid = "russia"\nname = "Russia again"\nkind = "country"\nevidence = "Russia had some strong words"\n')
     problem = only_problem(seed_folder)
     assert problem.path == "actors[14].id"
     assert problem.message == "duplicate actor id 'russia' (first used at actors[1])"
@@ -789,10 +789,37 @@ def test_quote_differing_only_in_whitespace_or_quote_marks_is_accepted(seed_fold
 
 
 def test_curly_quote_in_sheet_matches_straight_quote_in_article(tmp_path: Path) -> None:
-    # The article writes it's with a straight apostrophe and “...” marks; the sheet the other way.
-    facts = MINI_FACTS.replace('text = "perfectly safe"', 'text = "\\"perfectly safe\\" and that it’s ready"')
-    sheet = valid(write_sheet(tmp_path / "bridge", facts))
-    assert sheet.quotes[0].text == '"perfectly safe" and that it’s ready'
+    # The article writes it's with a straight apostrophe inside “...” marks; the sheet writes
+    # a curly apostrophe and straight marks.
+    article = MINI_ARTICLE + 'Bob Jones said: “it\'s not ready yet” on Friday.\n'
+    facts = MINI_FACTS.replace('text = "perfectly safe"', 'text = "it’s not ready"').replace(
+        'evidence = "Mayor Alice Smith said the new bridge is “perfectly safe”"',
+        'evidence = \'Bob Jones said: "it’s not ready yet"\'')
+    sheet = valid(write_sheet(tmp_path / "bridge", facts, article))
+    assert sheet.quotes[0].text == "it’s not ready"
+
+
+def test_a_quote_must_be_inside_quotation_marks(tmp_path: Path) -> None:
+    # "Engineer Bob Jones disagreed" stands verbatim in the article, but nobody is quoted saying it.
+    facts = MINI_FACTS.replace('text = "perfectly safe"', 'text = "Bob Jones disagreed"').replace(
+        'evidence = "Mayor Alice Smith said the new bridge is “perfectly safe”"',
+        'evidence = "Engineer Bob Jones disagreed"')
+    problem = problem_at(write_sheet(tmp_path / "bridge", facts), "quotes[1].text")
+    assert "not inside quotation marks" in problem.message
+
+
+def test_a_quote_evidence_must_contain_the_quote(tmp_path: Path) -> None:
+    facts = MINI_FACTS.replace(
+        'evidence = "Mayor Alice Smith said the new bridge is “perfectly safe”"',
+        'evidence = "Engineer Bob Jones disagreed"')
+    problem = problem_at(write_sheet(tmp_path / "bridge", facts), "quotes[1].evidence")
+    assert "must contain the quote itself" in problem.message
+
+
+def test_a_one_word_excerpt_is_refused(tmp_path: Path) -> None:
+    facts = MINI_FACTS.replace('evidence = "Mayor Alice Smith"\n', 'evidence = "Mayor"\n', 1)
+    problem = problem_at(write_sheet(tmp_path / "bridge", facts), "actors[1].evidence")
+    assert "at least 2 words" in problem.message
 
 
 @pytest.mark.parametrize(

@@ -362,15 +362,15 @@ async def test_removing_a_quote_shows_it_removed(store, seeds, seed_folder):
 
 async def test_adding_a_quote_shows_it_added(store, seeds, seed_folder):
     new_quote = (
-        '[[quotes]]\nid = "q3"\nspeaker = "peskov"\ntext = "no further comments or additions"\n'
-        'cue = "emphasized"\nevidence = "Peskov emphasized that there would be no further '
-        'comments or additions to Lavrov’s position."\n\n'
+        '[[quotes]]\nid = "q3"\nspeaker = "trump"\ntext = "not looking for more war"\n'
+        'cue = "claimed"\nevidence = "“If we do this deal, he’s not looking for more war,” '
+        'Trump claimed"\n\n'
     )
     edit(seed_folder / "facts.toml", "[[claims]]\nid = \"c1\"", new_quote + "[[claims]]\nid = \"c1\"")
     report = await store.load(seeds)
     assert changes(report) == {"quote": KindDiff(added=(fid("q3"),))}
-    answer = await queries.quotes(store, speaker="Peskov")
-    assert [(q.fact_id, q.text) for q in answer.items] == [(fid("q3"), "no further comments or additions")]
+    answer = await queries.quotes(store, contains="not looking for more war")
+    assert [q.fact_id for q in answer.items] == [fid("q1"), fid("q3")]
 
 
 BROKEN = [
