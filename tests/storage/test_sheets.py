@@ -545,7 +545,8 @@ def test_identifiers_at_their_length_limit_are_accepted(seed_folder: Path) -> No
 
 
 def test_actor_key_too_long(seed_folder: Path) -> None:
-    append(seed_folder, f'[[actors]]\nid = "{"a" * 41}"\nname = "A"\nkind = "other"\nevidence = "Russia had some strong words"\n')
+    append(seed_folder, f'[[actors]]\nid = "{"a" * 41}"\nname = "A"\nkind = "other"\n'
+                        'evidence = "Russia had some strong words"\n')
     problem = only_problem(seed_folder)
     assert problem.path == "actors[14].id"
     assert problem.message == f"{'a' * 41!r} " + ID_RULE.format(40)
@@ -683,7 +684,8 @@ def test_duplicate_fact_id_within_a_kind_and_in_timeline(seed_folder: Path) -> N
 
 def test_duplicate_actor_id(seed_folder: Path) -> None:
     append(seed_folder,
-           '[[actors]]\nid = "russia"\nname = "Russia again"\nkind = "country"\nevidence = "Russia had some strong words"\n')
+           '[[actors]]\nid = "russia"\nname = "Russia again"\nkind = "country"\n'
+           'evidence = "Russia had some strong words"\n')
     problem = only_problem(seed_folder)
     assert problem.path == "actors[14].id"
     assert problem.message == "duplicate actor id 'russia' (first used at actors[1])"
