@@ -50,6 +50,8 @@ class NewsTree(app_commands.CommandTree["NewsBot"]):
             message = (f"Something went wrong answering that. It has been logged "
                        f"(reference {interaction.id}).")
         try:
+            if interaction.extras.get("deferred_publicly"):
+                await interaction.delete_original_response()  # the public "thinking…" message
             await send(interaction, content=message, ephemeral=True)
         except discord.HTTPException:
             log.warning("could not tell the user about the error on interaction %s",

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 import discord
 
-from bot.embeds import DISCORD, EMBEDS_PER_MESSAGE, pages
+from bot.embeds import DISCORD, pages, per_message
 from bot.render_admin import digest_view
 from bot.respond import NO_PINGS
 from bot.settings import parse_hhmm
@@ -77,7 +77,14 @@ class DigestJob:
     async def configs(self) -> list[DigestConfig]:
         """Every guild's settings; the environment default fills in for a guild without any."""
         configs = await all_configs(self.bot.store)
-        default = await self.default_config()
+        try:
+            default = await self.default_config()
+        except (discord.HTTPException, ValueError) as exc:
+            # A bad default channel must not stop the guilds that set up their own digest.
+            self._failed("digest default channel", f"DIGEST_CHANNEL_ID: {exc}")
+            default = None
+        else:
+            self.bot.job_failures.pop("digest default channel", None)
         if default is not None and all(c.guild_id != default.guild_id for c in configs):
             configs.append(default)
         return [c for c in configs if c.enabled]
@@ -148,19 +155,20 @@ class DigestJob:
         channel = self.bot.get_partial_messageable(config.channel_id, guild_id=config.guild_id)
         first_id: int | None = None
         try:
-            for start in range(0, len(embeds), EMBEDS_PER_MESSAGE):
-                message = await channel.send(embeds=embeds[start:start + EMBEDS_PER_MESSAGE],
-                                             allowed_mentions=NO_PINGS)
+            for group in per_message(embeds):
+                message = await channel.send(embeds=group, allowed_mentions=NO_PINGS)
                 first_id = first_id or message.id
-        except discord.NotFound:
-            return self._post_failed(config, local_date,
-                                     f"channel {config.channel_id} no longer exists; "
-                                     "set another with /digest setup")
-        except discord.Forbidden:
-            return self._post_failed(config, local_date,
-                                     f"no permission to post in channel {config.channel_id}")
         except discord.HTTPException as exc:
-            return self._post_failed(config, local_date, f"Discord error {exc.status}; will retry")
+            reason = (f"channel {config.channel_id} no longer exists; set another with /digest setup"
+                      if isinstance(exc, discord.NotFound) else
+                      f"no permission to post in channel {config.channel_id}"
+                      if isinstance(exc, discord.Forbidden) else f"Discord error {exc.status}")
+            if first_id is None:
+                return self._post_failed(config, local_date, reason + "; will retry")
+            # Part of it is in the channel: record the day rather than post that part twice.
+            await record_post(self.bot.store, config.guild_id, local_date, first_id,
+                              content.last_change)
+            return self._post_failed(config, local_date, reason + "; the digest was cut short")
         await record_post(self.bot.store, config.guild_id, local_date, first_id,
                           content.last_change)
         self.bot.job_failures.pop(_job(config), None)

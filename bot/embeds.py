@@ -103,6 +103,25 @@ def pages(v: View, budget: int = PAGE_BUDGET) -> list[discord.Embed]:
     return embeds
 
 
+def embed_size(embed: discord.Embed) -> int:
+    """What Discord counts towards the 6,000 characters all embeds of one message may hold."""
+    return len(embed)
+
+
+def per_message(embeds: list[discord.Embed]) -> list[list[discord.Embed]]:
+    """Group pages into messages: at most 10 embeds and 6,000 characters in each."""
+    messages: list[list[discord.Embed]] = []
+    size = 0
+    for embed in embeds:
+        if not messages or len(messages[-1]) == EMBEDS_PER_MESSAGE \
+                or size + embed_size(embed) > EMBED_TOTAL_LIMIT:
+            messages.append([])
+            size = 0
+        messages[-1].append(embed)
+        size += embed_size(embed)
+    return messages
+
+
 def problems(embed_dict: dict[str, object]) -> list[str]:
     """What in one embed breaks Discord's limits (empty when it fits). Used by tests too."""
     found = []

@@ -51,6 +51,9 @@ async def within_deadline(interaction: discord.Interaction[Any], work: Awaitable
     done, _ = await asyncio.wait({task}, timeout=bot_of(interaction).defer_after)
     if not done and not interaction.response.is_done():
         await interaction.response.defer(thinking=True, ephemeral=ephemeral)
+        # Discord makes the first follow-up replace a deferred "thinking" message, public or
+        # not; the error handler reads this to keep an error out of the channel.
+        interaction.extras["deferred_publicly"] = not ephemeral
     return await task
 
 

@@ -6,6 +6,7 @@ per store generation (rebuilt after a load) and matched with rapidfuzz.
 
 from __future__ import annotations
 
+import sqlite3
 import weakref
 from dataclasses import dataclass
 
@@ -106,17 +107,25 @@ async def name_index(store: Store, entity: str) -> NameIndex:
 
 
 async def _build(store: Store, entity: str) -> NameIndex:
+    # On the snapshot connection's thread, in one trip: at newsroom scale this is hundreds of
+    # thousands of rows, which would otherwise take thousands of trips and hold the loop.
+    return await store.call(_build_on, entity)
+
+
+def _build_on(conn: sqlite3.Connection, entity: str) -> NameIndex:
     keys: dict[str, set[str]] = {}
     display: dict[str, str] = {}
-    async with store.db.execute(_SQL[entity]) as cur:
-        async for row in cur:
-            key = row["key"]
+    cursor = conn.execute(_SQL[entity])
+    try:
+        for key, folded, shown in cursor:
             # Undated first, then oldest to newest: the newest dated article's name wins,
             # as in who().
-            display[key] = row["display"]
+            display[key] = shown
             if entity == "article":
-                for name in (row["key"], row["display"]):
+                for name in (key, shown):
                     keys.setdefault(fold_name(name), set()).add(key)
             else:
-                keys.setdefault(row["folded"], set()).add(key)
+                keys.setdefault(folded, set()).add(key)
+    finally:
+        cursor.close()
     return NameIndex(entity, {k: frozenset(v) for k, v in keys.items()}, display, tuple(keys))

@@ -82,13 +82,21 @@ def suggest(value: str, options: Iterable[str], cutoff: float = 60) -> str | Non
 
 
 def content_hash(folder: Path) -> str:
-    digest = hashlib.sha256(FORMAT_VERSION)
+    """Of facts.toml + article.txt as they are on disk now (missing files hash as such)."""
+    parts = []
     for name in (FACTS_FILE, TEXT_FILE):
-        digest.update(b"\0")
         try:
-            digest.update((folder / name).read_bytes())
+            parts.append((folder / name).read_bytes())
         except OSError:
-            digest.update(b"<missing>")
+            parts.append(b"<missing>")
+    return _digest(*parts)
+
+
+def _digest(facts: bytes, text: bytes) -> str:
+    digest = hashlib.sha256(FORMAT_VERSION)
+    for part in (facts, text):
+        digest.update(b"\0")
+        digest.update(part)
     return digest.hexdigest()
 
 
@@ -274,10 +282,11 @@ def read_sheet(folder: Path, display_root: Path | None = None) -> Sheet | list[P
     shown = _shown(facts_path, display_root)
     text_shown = _shown(folder / TEXT_FILE, display_root)
     problems: list[Problem] = []
-    raw = _read(facts_path, shown, problems)
-    text = _read(folder / TEXT_FILE, text_shown, problems)
-    if raw is None or text is None:
+    raw_bytes = _read(facts_path, shown, problems)
+    text_bytes = _read(folder / TEXT_FILE, text_shown, problems)
+    if raw_bytes is None or text_bytes is None:
         return problems
+    raw, text = raw_bytes.decode("utf-8"), text_bytes.decode("utf-8")
     if not text.strip():
         return [Problem(text_shown, None, "", "the article text is empty")]
     try:
@@ -288,7 +297,8 @@ def read_sheet(folder: Path, display_root: Path | None = None) -> Sheet | list[P
         message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
         return [Problem(shown, line, "", f"not valid TOML: {message}")]
     checker = _Checker(shown, raw)
-    sheet = _build(checker, data, text, folder, content_hash(folder))
+    # The hash of the very bytes parsed: an edit landing mid-load is seen as a change next time.
+    sheet = _build(checker, data, text, folder, _digest(raw_bytes, text_bytes))
     if checker.problems or sheet is None:
         return sorted(checker.problems, key=lambda p: p.line or 0)
     return sheet
@@ -303,9 +313,11 @@ def _shown(path: Path, root: Path | None) -> str:
     return str(path)
 
 
-def _read(path: Path, shown: str, problems: list[Problem]) -> str | None:
+def _read(path: Path, shown: str, problems: list[Problem]) -> bytes | None:
     try:
-        return path.read_text(encoding="utf-8")
+        data = path.read_bytes()
+        data.decode("utf-8")
+        return data
     except FileNotFoundError:
         problems.append(Problem(shown, None, "", "file is missing"))
     except UnicodeDecodeError as exc:

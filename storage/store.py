@@ -374,10 +374,11 @@ def _plan(root: Path, stored: dict[str, tuple[str, str]], only_changed: bool,
     if problems:
         raise SheetError(problems)
     new_slugs = {s.article.slug for s in sheets}
-    # Folders that are gone, and folders whose sheet now carries another slug.
+    # Folders under this root that are gone, and folders whose sheet now carries another slug.
+    # Articles loaded from elsewhere are never removed by loading this root.
     removed = sorted(
         slug for folder, (slug, _) in stored.items()
-        if slug not in new_slugs and slug not in unchanged
+        if slug not in new_slugs and slug not in unchanged and Path(folder).is_relative_to(root)
         and (folder not in folders or any(s.folder == folder for s in sheets)))
     if not root.is_dir() or discover(root) == [root]:
         # Loading a single article folder never removes the others.

@@ -115,6 +115,10 @@ class FakeDiscord:
         for fragment, (status, error) in self.fail.items():
             if fragment in path:
                 return _Response(status, error)
+        body_message = (parsed or {}).get("data", parsed) if request.is_callback else parsed
+        if isinstance(body_message, dict) and message_total(body_message.get("embeds") or []) > 6000:
+            return _Response(400, {"message": "Invalid Form Body", "code": 50035,
+                                   "errors": {"embeds": "total of all embeds over 6000"}})
         response = self._answer(method, path, parsed, headers)
         request.response = json.loads(response._text) if response._text else None
         return response
@@ -185,6 +189,17 @@ class FakeDiscord:
                 if r.is_callback and r.json.get("type") in (5, 6, 8):
                     continue  # a deferral or autocomplete choices: no message
                 yield r.message
+
+
+def message_total(embeds: list[dict[str, Any]]) -> int:
+    """The characters Discord counts across all embeds of one message (limit 6,000)."""
+    total = 0
+    for e in embeds:
+        total += len(e.get("title") or "") + len(e.get("description") or "")
+        total += len((e.get("footer") or {}).get("text") or "")
+        total += len((e.get("author") or {}).get("name") or "")
+        total += sum(len(f.get("name", "")) + len(f.get("value", "")) for f in e.get("fields") or [])
+    return total
 
 
 def channel_payload(channel_id: int, guild_id: int, name: str = "newsroom") -> dict[str, Any]:

@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from bot.embeds import CONTENT_LIMIT, EMBEDS_PER_MESSAGE, problems
+from bot.embeds import CONTENT_LIMIT, EMBED_TOTAL_LIMIT, EMBEDS_PER_MESSAGE, problems
 from bot.settings import Settings
-from tests.discord_fakes import GUILD_ID, FakeDiscord, Harness, start_bot
+from tests.discord_fakes import GUILD_ID, FakeDiscord, Harness, message_total, start_bot
 
 HarnessFactory = Callable[..., Awaitable[Harness]]
 
@@ -23,6 +23,7 @@ def check_message(message: dict[str, Any]) -> None:
     assert len(embeds) <= EMBEDS_PER_MESSAGE
     for embed in embeds:
         assert problems(embed) == [], problems(embed)
+    assert message_total(embeds) <= EMBED_TOTAL_LIMIT, message_total(embeds)
 
 
 def make_settings(tmp_path: Path, seeds: Path, **overrides: Any) -> Settings:

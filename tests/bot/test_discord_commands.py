@@ -171,3 +171,22 @@ async def test_search_cooldown_per_member(make_harness: HarnessFactory, seeds: P
 async def test_commands_work_in_direct_messages(harness: Harness) -> None:
     msg = only_answer(await harness.command("who", name="Macron", in_guild=False))
     assert "French President" in description(msg)
+
+
+async def test_error_after_a_public_deferral_stays_private(
+        make_harness: HarnessFactory, seeds: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    real = queries.quotes
+
+    async def broken(*args: Any, **kwargs: Any) -> Any:
+        await real(*args, **kwargs)  # real work first, so the handler defers before it fails
+        raise RuntimeError("secret internals")
+
+    h = await make_harness(seeds, defer_after=0.0)
+    monkeypatch.setattr(queries, "quotes", broken)
+    requests = await h.command("quotes", speaker="Trump")
+    assert [r.json["type"] for r in requests if r.is_callback] == [5]
+    steps = [(r.method, r.path.rsplit("/", 1)[-1]) for r in requests if not r.is_callback]
+    assert steps[0] == ("DELETE", "@original")  # the public "thinking…" message goes first
+    (followup,) = [r for r in requests if r.method == "POST" and r.path.startswith("/webhooks/")]
+    assert followup.json["flags"] & EPHEMERAL
+    assert "Something went wrong" in followup.json["content"]

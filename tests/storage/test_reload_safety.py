@@ -8,6 +8,9 @@ import subprocess
 import sys
 import textwrap
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from storage import queries
 from storage.store import Store
@@ -106,3 +109,38 @@ async def test_sigkill_mid_load_leaves_the_old_facts(tmp_path: Path) -> None:
         assert after == before  # the old facts, all of them, answering as before
         report = await store.load(root)  # and the interrupted reload can simply be run again
         assert len(report.diff["position"].changed) == ARTICLES * POSITIONS
+
+
+async def test_loading_another_folder_removes_nothing_loaded_from_elsewhere(
+        store: Store, tmp_path: Path) -> None:
+    other = tmp_path / "other-seeds"
+    write_sheet(other / "extra", "extra-article", positions=2)
+    report = await store.load(other)
+    assert report.removed == ()
+    assert (await queries.quotes(store, speaker="Trump")).items  # the seed article stays
+    assert len((await queries.articles(store)).items) == 2
+
+
+async def test_an_edit_landing_mid_load_is_picked_up_next_time(store: Store, seeds: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    import tomllib
+
+    import storage.sheets
+
+    facts = seeds / "kremlin-peacekeepers" / "facts.toml"
+    real_loads = tomllib.loads
+    edited: list[bool] = []
+
+    def loads_then_edit(text: str) -> Any:
+        if not edited:  # an editor saves again while the sheet just read is being parsed
+            edited.append(True)
+            facts.write_text(facts.read_text().replace('stance = "unclear"', 'stance = "opposes"'))
+        return real_loads(text)
+
+    facts.write_text(facts.read_text().replace('stance = "mixed"', 'stance = "supports"'))
+    monkeypatch.setattr(storage.sheets.tomllib, "loads", loads_then_edit)
+    first = await store.load(seeds)
+    assert first.diff["position"].changed == ("kremlin-peacekeepers/p8",)  # what was parsed
+    monkeypatch.setattr(storage.sheets.tomllib, "loads", real_loads)
+    report = await store.load(seeds)  # not "unchanged": the stored hash is of what was parsed
+    assert report.diff["position"].changed == ("kremlin-peacekeepers/p7",)
