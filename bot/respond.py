@@ -64,9 +64,14 @@ async def answer(interaction: discord.Interaction[Any], command: Command,
     given = {k: v for k, v in options.items() if v is not None}
     result = await within_deadline(interaction, command.run(bot_of(interaction).store, given),
                                    ephemeral=private)
-    embeds = pages(view(result, DISCORD))
+    await send_pages(interaction, pages(view(result, DISCORD)), ephemeral=private)
+
+
+async def send_pages(interaction: discord.Interaction[Any], embeds: list[discord.Embed],
+                     ephemeral: bool) -> None:
+    """One page, or the first page with a pager over the rest."""
     pager = Pager(interaction, embeds) if len(embeds) > 1 else None
-    await send(interaction, embed=embeds[0], view=pager, ephemeral=private)
+    await send(interaction, embed=embeds[0], view=pager, ephemeral=ephemeral)
 
 
 class Pager(discord.ui.View):

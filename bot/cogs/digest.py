@@ -15,9 +15,9 @@ from rapidfuzz import fuzz, process
 from bot.checks import moderator_only
 from bot.digest import DigestJob, local_today, next_run
 from bot.embeds import DISCORD, pages
-from bot.render import shorten
+from bot.render import echo
 from bot.render_admin import digest_view
-from bot.respond import NO_PINGS, bot_of, send
+from bot.respond import NO_PINGS, bot_of, send, send_pages
 from bot.settings import parse_hhmm, valid_timezone
 from storage.digest import DigestConfig, disable, get_config, save_config
 
@@ -92,16 +92,17 @@ class Digest(commands.GroupCog, group_name="digest",
         if channel.type not in (discord.ChannelType.text, discord.ChannelType.news):
             return await _refuse(interaction, "Pick a text or announcement channel.")
         if parse_hhmm(time) is None:
-            return await _refuse(interaction, f"“{shorten(time, 20)}” is not a time: use 24-hour "
-                                              "HH:MM, e.g. 08:00 or 17:30.")
+            return await _refuse(interaction, f"“{DISCORD.text(echo(time))}” is not a time: use "
+                                              "24-hour HH:MM, e.g. 08:00 or 17:30.")
         if not valid_timezone(timezone):
-            return await _refuse(interaction, f"“{shorten(timezone, 40)}” is not a time zone: pick "
-                                              "one from the list, e.g. Europe/Paris.")
+            return await _refuse(interaction, f"“{DISCORD.text(echo(timezone))}” is not a time "
+                                              "zone: pick one from the list, e.g. Europe/Paris.")
         at = parse_hhmm(time)
         assert at is not None
         config = DigestConfig(interaction.guild_id, channel.id, at.strftime("%H:%M"), timezone,
                               skip_empty)
         # Prove now that the bot can post there, rather than failing silently at 08:00.
+        await interaction.response.defer(ephemeral=True, thinking=True)  # that post takes time
         try:
             await bot.get_partial_messageable(channel.id, guild_id=interaction.guild_id).send(
                 f"This channel will receive the daily digest at {config.time} {timezone}.",
@@ -149,10 +150,7 @@ class Digest(commands.GroupCog, group_name="digest",
             config = DigestConfig(interaction.guild_id, 0, "08:00", "UTC")
         content = await self.job.content(config)
         day = local_today(config, bot_of(interaction).clock()).isoformat()
-        embeds = pages(digest_view(content, day, DISCORD))
-        await send(interaction, embed=embeds[0], ephemeral=True)
-        for embed in embeds[1:]:
-            await send(interaction, embed=embed, ephemeral=True)
+        await send_pages(interaction, pages(digest_view(content, day, DISCORD)), ephemeral=True)
 
     @app_commands.command(name="now", description="Post the digest now; it counts as today's (moderators)")
     @app_commands.guild_only()

@@ -12,7 +12,7 @@ from bot.cogs import options as ac
 from bot.commands import COMMANDS
 from bot.embeds import DISCORD, pages
 from bot.render import help_view
-from bot.respond import answer, send
+from bot.respond import answer, send_pages
 
 
 class General(commands.Cog):
@@ -31,8 +31,7 @@ class General(commands.Cog):
             ("/status", "Moderators: facts loaded, recent reloads, health", []),
             ("/digest setup|off|settings|now", "Moderators: the daily digest of what changed", []),
         ]
-        embed = pages(help_view(entries, DISCORD))[0]
-        await send(interaction, embed=embed, ephemeral=True)
+        await send_pages(interaction, pages(help_view(entries, DISCORD)), ephemeral=True)
 
 
 async def setup(bot: commands.Bot) -> None:

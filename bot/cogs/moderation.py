@@ -16,7 +16,7 @@ from bot.checks import moderator_only
 from bot.cogs import options as ac
 from bot.embeds import DISCORD, pages
 from bot.render_admin import RuntimeStatus, reload_view, status_view
-from bot.respond import bot_of, send, within_deadline
+from bot.respond import bot_of, send_pages, within_deadline
 from storage.reload import Requester, reload
 from storage.status import store_status
 
@@ -45,7 +45,7 @@ class Moderation(commands.Cog):
                                 dry_run=dry_run), ephemeral=True)
         log.info("reload by %s in guild %s: %s (%s)", interaction.user.id, interaction.guild_id,
                  outcome.result, outcome.scope)
-        await send(interaction, embed=pages(reload_view(outcome, DISCORD))[0], ephemeral=True)
+        await send_pages(interaction, pages(reload_view(outcome, DISCORD)), ephemeral=True)
 
     @app_commands.command(name="status", description="Facts loaded, recent reloads, health (moderators)")
     @app_commands.guild_only()
@@ -57,7 +57,7 @@ class Moderation(commands.Cog):
         runtime = RuntimeStatus(__version__, time.monotonic() - self.started, latency,
                                 tuple(f"{job}: {err}" for job, err in bot.job_failures.items()))
         view = status_view(await store_status(bot.store), runtime, DISCORD)
-        await send(interaction, embed=pages(view)[0], ephemeral=True)
+        await send_pages(interaction, pages(view), ephemeral=True)
 
 
 async def setup(bot: commands.Bot) -> None:

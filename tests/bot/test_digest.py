@@ -293,3 +293,19 @@ async def test_a_long_digest_is_split_not_cut(h: Harness, seeds: Path) -> None:
     text = digest_text(sent)
     for i in range(1, 41):
         assert f"supports → **opposes** `long-article/p{i}`" in text
+
+
+@pytest.mark.parametrize("value", ["**25:00** @everyone", "<@&123> 08:00", "x" * 5000, "🙂\0"])
+async def test_hostile_setup_values_are_refused_safely(h: Harness, value: str) -> None:
+    for options in ({"time": value, "timezone": "UTC"}, {"time": "08:00", "timezone": value}):
+        requests = await mod(h, "digest setup", channel=Channel(CHANNEL_ID), **options)
+        text = reply(requests)
+        assert "**25:00**" not in text
+        assert "@everyone" not in text  # escaped: a zero-width space follows the @
+        assert len(text) < 400
+        assert posts(requests) == []  # refused before anything is posted to the channel
+
+
+async def test_non_moderators_are_refused_every_moderator_command(h: Harness) -> None:
+    for path in ("status", "digest off", "digest settings", "digest now"):
+        assert "Only moderators" in reply(await h.command(path)), path

@@ -125,7 +125,6 @@ async def test_an_edit_landing_mid_load_is_picked_up_next_time(store: Store, see
                                                                monkeypatch: pytest.MonkeyPatch) -> None:
     import tomllib
 
-    import storage.sheets
 
     facts = seeds / "kremlin-peacekeepers" / "facts.toml"
     real_loads = tomllib.loads
@@ -138,9 +137,9 @@ async def test_an_edit_landing_mid_load_is_picked_up_next_time(store: Store, see
         return real_loads(text)
 
     facts.write_text(facts.read_text().replace('stance = "mixed"', 'stance = "supports"'))
-    monkeypatch.setattr(storage.sheets.tomllib, "loads", loads_then_edit)
+    monkeypatch.setattr(tomllib, "loads", loads_then_edit)  # the module storage.sheets uses
     first = await store.load(seeds)
     assert first.diff["position"].changed == ("kremlin-peacekeepers/p8",)  # what was parsed
-    monkeypatch.setattr(storage.sheets.tomllib, "loads", real_loads)
+    monkeypatch.setattr(tomllib, "loads", real_loads)
     report = await store.load(seeds)  # not "unchanged": the stored hash is of what was parsed
     assert report.diff["position"].changed == ("kremlin-peacekeepers/p7",)
