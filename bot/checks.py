@@ -25,9 +25,10 @@ def is_moderator(interaction: discord.Interaction[Any]) -> bool:
     if interaction.permissions.manage_guild:
         return True
     roles = bot_of(interaction).settings.moderator_role_ids
-    # The role ids as the interaction payload lists them: Member.roles would drop any role
-    # missing from the cache (a guild not yet received over the gateway).
-    member_roles = set(getattr(interaction.user, "_roles", ()))
+    # Member.roles drops roles missing from the cache (a guild not yet received over the
+    # gateway); the raw ids from the interaction payload cover that case.
+    user = interaction.user
+    member_roles = {r.id for r in getattr(user, "roles", ())} | set(getattr(user, "_roles", ()))
     if roles & member_roles:
         return True
     log.warning("moderator command refused: user %s in guild %s (/%s)", interaction.user.id,

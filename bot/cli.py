@@ -12,14 +12,14 @@ from pathlib import Path
 from bot import __version__
 from bot.commands import UsageError
 from bot.console import answer_line, repl
-from bot.render import load_summary, to_text
-from bot.render_admin import reload_view
+from bot.render import to_text
+from bot.render_admin import load_headline, reload_view
 from bot.runner import StartError, run_bot, setup_logging
 from bot.settings import Settings, SettingsError, load_settings
 from storage.db import StoreError
 from storage.reload import Requester, reload
 from storage.sheets import SheetError, read_sheets
-from storage.store import LoadReport, Store
+from storage.store import Store
 
 log = logging.getLogger("newsbot")
 
@@ -109,14 +109,6 @@ def check(path: Path) -> int:
     return EXIT_OK
 
 
-def _report(report: LoadReport) -> str:
-    verb = "Would load" if report.dry_run else "Loaded"
-    lines = [f"{verb} {len(report.loaded)} article(s), {len(report.unchanged)} unchanged, "
-             f"{len(report.removed)} removed, in {report.seconds:.2f}s."]
-    lines += [f"  {line}" for line in load_summary(dict(report.diff))] or ["  No fact changed."]
-    return "\n".join(lines)
-
-
 async def _async_main(args: argparse.Namespace, settings: Settings) -> int:
     async with await Store.open(settings.database_path) as store:
         if args.command == "load":
@@ -149,4 +141,4 @@ async def _load_at_start(store: Store, settings: Settings) -> None:
         print("The previous facts keep answering.", file=sys.stderr)
         return
     if report.loaded or report.removed:
-        log.info("%s", _report(report).splitlines()[0])
+        log.info("%s", load_headline(report))

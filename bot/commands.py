@@ -86,6 +86,24 @@ COMMANDS: dict[str, Command] = {c.name: c for c in (
 )}
 
 
+HelpEntry = tuple[str, str, list[tuple[str, str]]]
+
+# Commands that exist only on Discord (moderation, digest), listed by /help there.
+DISCORD_ONLY_HELP: tuple[HelpEntry, ...] = (
+    ("/digest preview", "The daily digest as it would be posted now (only you see it)", []),
+    ("/reload [article:…] [dry_run:…]", "Moderators: reload the fact sheets after editing", []),
+    ("/status", "Moderators: facts loaded, recent reloads, health", []),
+    ("/digest setup|off|settings|now", "Moderators: the daily digest of what changed", []),
+)
+
+
+def help_entries(discord: bool = False) -> list[HelpEntry]:
+    """(usage, description, options) for /help, on the console or on Discord."""
+    entries = [(c.usage, c.description, [(o.name, o.description) for o in c.options])
+               for c in COMMANDS.values()]
+    return entries + list(DISCORD_ONLY_HELP) if discord else entries
+
+
 class UsageError(Exception):
     """A command line the user can fix; the message says how."""
 

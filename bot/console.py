@@ -6,7 +6,7 @@ import asyncio
 import sys
 from typing import TextIO
 
-from bot.commands import COMMANDS, UsageError, parse
+from bot.commands import UsageError, help_entries, parse
 from bot.render import help_view, to_text, view
 from storage.store import Store
 
@@ -15,9 +15,7 @@ QUIT = {"quit", "exit", "/quit", "/exit"}
 
 
 def help_text() -> str:
-    entries = [(c.usage, c.description, [(o.name, o.description) for o in c.options])
-               for c in COMMANDS.values()]
-    return to_text(help_view(entries, console=True))
+    return to_text(help_view(help_entries(), console=True))
 
 
 async def answer_line(store: Store, line: str) -> str:

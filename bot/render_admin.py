@@ -8,9 +8,16 @@ from bot.render import PLAIN, STANCE_MARK, STATUS_MARK, Block, Style, View, load
 from storage.digest import Change, DigestContent
 from storage.reload import ERROR_SUMMARY_PROBLEMS, ReloadEntry, ReloadOutcome
 from storage.status import StoreStatus
+from storage.store import LoadReport
 
 RESULT_MARK = {"applied": "✅", "unchanged": "✅", "checked": "🔎", "refused": "⛔",
                "failed": "⛔", "busy": "⏳"}
+
+
+def load_headline(report: LoadReport) -> str:
+    verb = "Would load" if report.dry_run else "Loaded"
+    return (f"{verb} {len(report.loaded)} article(s), {len(report.unchanged)} unchanged, "
+            f"{len(report.removed)} removed, in {report.seconds:.2f} s.")
 
 
 def reload_view(outcome: ReloadOutcome, s: Style = PLAIN) -> View:
@@ -20,10 +27,7 @@ def reload_view(outcome: ReloadOutcome, s: Style = PLAIN) -> View:
     blocks: list[Block] = []
     report = outcome.report
     if report is not None:
-        verb = "Would load" if outcome.dry_run else "Loaded"
-        notes.append(f"{RESULT_MARK[outcome.result]} {verb} {len(report.loaded)} article(s), "
-                     f"{len(report.unchanged)} unchanged, {len(report.removed)} removed, "
-                     f"in {report.seconds:.2f} s.")
+        notes.append(f"{RESULT_MARK[outcome.result]} {load_headline(report)}")
         lines = load_summary(dict(report.diff))
         blocks += [Block((s.text(line),)) for line in lines]
         if not lines:
@@ -34,12 +38,7 @@ def reload_view(outcome: ReloadOutcome, s: Style = PLAIN) -> View:
         count = len(outcome.problems)
         notes.append(f"{RESULT_MARK['refused']} Refused: {count} problem(s) in the fact sheets; "
                      "nothing changed. The previous facts keep answering.")
-        for p in outcome.problems[:ERROR_SUMMARY_PROBLEMS]:
-            where = f"{p.file}:{p.line}" if p.line else p.file
-            text = f"{where}: {p.path + ': ' if p.path else ''}{p.message}"
-            if p.suggestion is not None:
-                text += f"; did you mean {p.suggestion!r}?"
-            blocks.append(Block((s.text(text),)))
+        blocks += [Block((s.text(str(p)),)) for p in outcome.problems[:ERROR_SUMMARY_PROBLEMS]]
         if count > ERROR_SUMMARY_PROBLEMS:
             blocks.append(Block((f"… and {count - ERROR_SUMMARY_PROBLEMS} more; run "
                                  f"{s.code('newsbot check')} for the full list.",)))

@@ -9,7 +9,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.cogs import options as ac
-from bot.commands import COMMANDS
+from bot.commands import COMMANDS, help_entries
 from bot.embeds import DISCORD, pages
 from bot.render import help_view
 from bot.respond import answer, send_pages
@@ -23,15 +23,7 @@ class General(commands.Cog):
 
     @app_commands.command(name="help", description=COMMANDS["help"].description)
     async def help(self, interaction: discord.Interaction[Any]) -> None:
-        entries = [(c.usage, c.description, [(o.name, o.description) for o in c.options])
-                   for c in COMMANDS.values()]
-        entries += [
-            ("/digest preview", "The daily digest as it would be posted now (only you see it)", []),
-            ("/reload [article:…] [dry_run:…]", "Moderators: reload the fact sheets after editing", []),
-            ("/status", "Moderators: facts loaded, recent reloads, health", []),
-            ("/digest setup|off|settings|now", "Moderators: the daily digest of what changed", []),
-        ]
-        await send_pages(interaction, pages(help_view(entries, DISCORD)), ephemeral=True)
+        await send_pages(interaction, pages(help_view(help_entries(discord=True), DISCORD)), ephemeral=True)
 
 
 async def setup(bot: commands.Bot) -> None:
