@@ -23,7 +23,7 @@ async def test_answers_cite_ids_and_article(store: Store) -> None:
     text = await answer_line(store, "/quotes speaker:Trump")
     assert f"“{TRUMP_QUOTE}”" in text
     assert "kremlin-peacekeepers/q1" in text
-    assert "Source: Kremlin rejects" in text
+    assert "Source: Russia had some strong words" in text
 
 
 async def test_help_lists_every_command(store: Store) -> None:

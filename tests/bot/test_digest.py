@@ -116,9 +116,9 @@ async def test_non_moderator_cannot_set_up_but_can_preview(h: Harness) -> None:
     (callback,) = [r for r in requests if r.is_callback]
     assert callback.message["flags"] & EPHEMERAL
     text = digest_text([callback.message])
-    assert "Still open (9)" in text
+    assert "Still open (11)" in text
     assert "kremlin-peacekeepers/oq1" in text
-    assert "Still disputed (1)" in text
+    assert "Still disputed (2)" in text
     assert "kremlin-peacekeepers/c1" in text
 
 
@@ -188,7 +188,9 @@ async def test_change_summary_after_a_reload(h: Harness, seeds: Path) -> None:
     await configure(h, "08:00", "UTC")
     facts = seeds / "kremlin-peacekeepers" / "facts.toml"
     sheet = facts.read_text()
-    sheet = sheet.replace('stance = "unclear"', 'stance = "opposes"')  # p7: Putin on peacekeepers
+    p7 = 'id = "p7"\nactor = "putin"\ntopic = "peacekeepers"\nstance = "unclear"'  # p5 is "unclear" too
+    assert sheet.count(p7) == 1
+    sheet = sheet.replace(p7, p7.replace('"unclear"', '"opposes"'))  # p7: Putin on peacekeepers
     sheet = sheet.replace('''id = "oq3"
 question = "When will Putin and Trump hold detailed talks on the war in Ukraine?"
 status = "open"''', '''id = "oq3"
@@ -213,7 +215,7 @@ evidence = "would remain “unacceptable” to Russia"
     assert "💬 added: “unacceptable” `kremlin-peacekeepers/q3`" in text
     assert "answered: When will Putin and Trump hold detailed talks" in text
     assert "`kremlin-peacekeepers/oq3`" in text
-    assert "Still open (8)" in text  # oq3 is no longer open
+    assert "Still open (10)" in text  # oq3 is no longer open
     # The next digest covers only what changed after this one.
     nothing = digest_text(posts(await tick(h, utc("2026-11-27T08:00:00"))))
     assert "Nothing changed since the previous digest." in nothing

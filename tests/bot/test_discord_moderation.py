@@ -38,6 +38,14 @@ async def mod(h: Harness, path: str, **options: Any) -> dict[str, Any]:
                                   **options))
 
 
+def putin_opposes(facts: Path) -> None:
+    """Edit p7 (Putin on peacekeepers) from "unclear" to "opposes"; p5 is "unclear" too and stays."""
+    p7 = 'id = "p7"\nactor = "putin"\ntopic = "peacekeepers"\nstance = "unclear"'
+    sheet = facts.read_text()
+    assert sheet.count(p7) == 1
+    facts.write_text(sheet.replace(p7, p7.replace('"unclear"', '"opposes"')))
+
+
 def break_quote(seeds: Path) -> None:
     facts = seeds / "kremlin-peacekeepers" / "facts.toml"
     facts.write_text(facts.read_text().replace('text = "If we do this deal, he’s not looking for more war"',
@@ -81,7 +89,7 @@ async def test_reload_unchanged_then_changed(harness: Harness, seeds: Path) -> N
     assert msg["flags"] & EPHEMERAL
     assert "0 article(s), 1 unchanged" in text(msg)
     facts = seeds / "kremlin-peacekeepers" / "facts.toml"
-    facts.write_text(facts.read_text().replace('stance = "unclear"', 'stance = "opposes"'))
+    putin_opposes(facts)
     msg = await mod(harness, "reload")
     assert "positions: 1 changed (kremlin-peacekeepers/p7)" in text(msg)
     answered = answer(await harness.command("positions", actor="Putin", topic="peacekeepers"))
@@ -95,7 +103,7 @@ async def test_reload_unchanged_then_changed(harness: Harness, seeds: Path) -> N
 
 async def test_dry_run_changes_nothing(harness: Harness, seeds: Path) -> None:
     facts = seeds / "kremlin-peacekeepers" / "facts.toml"
-    facts.write_text(facts.read_text().replace('stance = "unclear"', 'stance = "opposes"'))
+    putin_opposes(facts)
     msg = await mod(harness, "reload", dry_run=True)
     assert "positions: 1 changed (kremlin-peacekeepers/p7)" in text(msg)
     assert "nothing changed" in text(msg)
@@ -146,7 +154,7 @@ async def test_concurrent_reloads_are_serialised(harness: Harness, seeds: Path,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     store = harness.bot.store
     facts = seeds / "kremlin-peacekeepers" / "facts.toml"
-    facts.write_text(facts.read_text().replace('stance = "unclear"', 'stance = "opposes"'))
+    putin_opposes(facts)
     release = asyncio.Event()
     entered = asyncio.Event()
     real_write = store._write
@@ -188,7 +196,7 @@ async def test_locked_database_is_explained_and_loses_nothing(
     import storage.db
 
     facts = seeds / "kremlin-peacekeepers" / "facts.toml"
-    facts.write_text(facts.read_text().replace('stance = "unclear"', 'stance = "opposes"'))
+    putin_opposes(facts)
     monkeypatch.setattr(storage.db, "BUSY_TIMEOUT_MS", 50)
     await harness.bot.store.writer.execute("PRAGMA busy_timeout = 50")
     other = sqlite3.connect(harness.bot.store.path, timeout=0.05)

@@ -24,6 +24,8 @@ from storage.text import fold
 
 SLUG = "kremlin-peacekeepers"
 TRUMP_QUOTE = "If we do this deal, he\u2019s not looking for more war"
+# The sheet lists oq10 and oq11 before oq9; answers keep the sheet's order.
+QUESTIONS_IN_SHEET_ORDER = [*(f"oq{i}" for i in range(1, 9)), "oq10", "oq11", "oq9"]
 
 
 def fid(local: str) -> str:
@@ -97,7 +99,7 @@ async def test_positions_by_topic(store):
         fid("p1"): ("kremlin", "opposes"),
         fid("p2"): ("peskov", "opposes"),
         fid("p4"): ("lavrov", "opposes"),
-        fid("p5"): ("trump", "supports"),
+        fid("p5"): ("trump", "unclear"),
         fid("p6"): ("macron", "supports"),
         fid("p7"): ("putin", "unclear"),
     }
@@ -151,24 +153,28 @@ async def test_kremlin_rolls_up_peskov_but_not_lavrov(store):
 async def test_disputed_claim_and_its_responses(store):
     answer = await queries.claims(store)
     assert isinstance(answer, ClaimsAnswer)
-    assert ids(answer.items) == [fid("c1"), fid("c2")]
+    assert ids(answer.items) == [fid("c1"), fid("c2"), fid("c3")]
     c1 = answer.items[0]
     assert (c1.claimant, c1.claimant_name, c1.status) == ("trump", "Donald Trump", "disputed")
     assert [(r.fact_id, r.actor, r.response) for r in c1.responses] == [
         (fid("c1/r1"), "kremlin", "rejects"),
         (fid("c1/r2"), "peskov", "rejects"),
         (fid("c1/r3"), "lavrov", "contradicts"),
-        (fid("c1/r4"), "putin", "contradicts"),
     ]
     assert c1.responses[1].via == "TASS"
     assert all(r.via is None for r in c1.responses if r.actor != "peskov")
     c2 = answer.items[1]
-    assert (c2.claimant, c2.status, c2.responses) == ("trump", "unverified", ())
+    assert (c2.claimant, c2.claimant_name, c2.status) == ("trump", "Donald Trump", "disputed")
+    assert [(r.fact_id, r.actor, r.response, r.via) for r in c2.responses] == [
+        (fid("c2/r1"), "putin", "contradicts", None),
+    ]
+    c3 = answer.items[2]
+    assert (c3.claimant, c3.status, c3.responses) == ("trump", "unverified", ())
 
 
 async def test_claims_status_filter(store):
-    cases = [("disputed", ["c1"]), ("unverified", ["c2"]), ("confirmed", []), ("false", []),
-             ("all", ["c1", "c2"]), (None, ["c1", "c2"])]
+    cases = [("disputed", ["c1", "c2"]), ("unverified", ["c3"]), ("confirmed", []), ("false", []),
+             ("all", ["c1", "c2", "c3"]), (None, ["c1", "c2", "c3"])]
     for status, expected in cases:
         answer = await queries.claims(store, status=status)
         assert ids(answer.items) == [fid(c) for c in expected], status
@@ -176,11 +182,11 @@ async def test_claims_status_filter(store):
 
 async def test_claims_by_actor_as_claimant_or_responder(store):
     cases = [
-        ("Trump", ["c1", "c2"]),      # claimant
-        ("Lavrov", ["c1"]),           # responder
+        ("Trump", ["c1", "c2", "c3"]),  # claimant
+        ("Lavrov", ["c1"]),             # responder
         ("Peskov", ["c1"]),
         ("Kremlin", ["c1"]),
-        ("Russia", ["c1"]),           # roll-up of the responders
+        ("Russia", ["c1", "c2"]),       # roll-up of the responders (Putin answers c2)
         ("Macron", []),
     ]
     for actor, expected in cases:
@@ -198,7 +204,7 @@ async def test_open_questions(store):
     assert isinstance(answer, QuestionsAnswer)
     open_ = [q for q in answer.items if q.status == "open"]
     assert len(open_) >= 5
-    assert ids(answer.items) == [fid(f"oq{i}") for i in range(1, 10)]
+    assert ids(answer.items) == [fid(q) for q in QUESTIONS_IN_SHEET_ORDER]
     assert all(q.answer is None and q.answer_evidence == () for q in answer.items)
     oq1 = answer.items[0]
     assert oq1.topic_name == "European peacekeepers in Ukraine"
@@ -207,13 +213,13 @@ async def test_open_questions(store):
 
 async def test_questions_filters(store):
     cases: list[tuple[dict[str, str], list[str]]] = [
-        ({"topic": "peacekeepers"}, ["oq1", "oq7"]),
+        ({"topic": "peacekeepers"}, ["oq1", "oq7", "oq10"]),
         ({"topic": "rare earths"}, ["oq5"]),
         ({"actor": "Ukraine"}, ["oq6", "oq7"]),
         ({"actor": "Kremlin"}, ["oq2", "oq4", "oq5"]),
-        ({"actor": "Russia"}, ["oq1", "oq2", "oq3", "oq4", "oq5", "oq9"]),
+        ({"actor": "Russia"}, ["oq1", "oq2", "oq3", "oq4", "oq5", "oq10", "oq9"]),
         ({"topic": "rare earths", "actor": "Peskov"}, ["oq5"]),
-        ({"status": "open"}, [f"oq{i}" for i in range(1, 10)]),
+        ({"status": "open"}, QUESTIONS_IN_SHEET_ORDER),
         ({"status": "answered"}, []),
         ({"status": "open", "topic": "peace deal"}, ["oq8"]),
     ]
@@ -249,7 +255,7 @@ async def test_who_trump(store):
     assert answer.key == "trump"
     assert answer.affiliation_chain == ("United States",)
     assert ids(answer.quotes) == [fid("q1")]
-    assert ids(answer.claims) == [fid("c1"), fid("c2")]
+    assert ids(answer.claims) == [fid("c1"), fid("c2"), fid("c3")]
     assert ids(answer.positions) == [fid("p5"), fid("p12")]
 
 
@@ -276,8 +282,8 @@ async def test_articles_with_counts(store):
     summary = answer.items[0]
     assert summary.ref.slug == SLUG
     assert summary.ref.published is None
-    assert summary.ref.title.startswith("Kremlin rejects Trump")
-    assert summary.counts == {"position": 12, "quote": 2, "claim": 2, "response": 4, "question": 9,
+    assert summary.ref.title.startswith("Russia had some strong words")
+    assert summary.counts == {"position": 12, "quote": 2, "claim": 3, "response": 4, "question": 11,
                               "event": 4}
 
 
@@ -520,16 +526,16 @@ async def test_quotes_contains_hostile_results(store):
 
 async def test_fact_ids_prefix_and_contains(store):
     assert await queries.fact_ids(store, fid("q")) == [fid("q1"), fid("q2")]
-    assert await queries.fact_ids(store, "c1/r") == [fid(f"c1/r{i}") for i in range(1, 5)]
+    assert await queries.fact_ids(store, "c1/r") == [fid(f"c1/r{i}") for i in range(1, 4)]
     found = await queries.fact_ids(store, "Q1")
     assert found[0] == fid("q1")
-    assert set(found) == {fid("q1"), fid("oq1")}
+    assert set(found) == {fid("q1"), fid("oq1"), fid("oq10"), fid("oq11")}
     assert await queries.fact_ids(store, fid("P1").upper()) == [fid(p) for p in ("p1", "p10", "p11", "p12")]
     assert len(await queries.fact_ids(store, "", limit=5)) == 5
     assert len(await queries.fact_ids(store, "kremlin", limit=3)) == 3
     assert set(await queries.fact_ids(store, "", limit=10_000)) == {
-        *(fid(f"p{i}") for i in range(1, 13)), fid("q1"), fid("q2"), fid("c1"), fid("c2"),
-        *(fid(f"c1/r{i}") for i in range(1, 5)), *(fid(f"oq{i}") for i in range(1, 10)),
+        *(fid(f"p{i}") for i in range(1, 13)), fid("q1"), fid("q2"), fid("c1"), fid("c2"), fid("c3"),
+        *(fid(f"c1/r{i}") for i in range(1, 4)), fid("c2/r1"), *(fid(f"oq{i}") for i in range(1, 12)),
         *(fid(f"t{i}") for i in range(1, 5))}
 
 

@@ -19,6 +19,8 @@ from tests.factory import write_sheet
 
 ARTICLES = 120
 POSITIONS = 5
+# p7 alone: p5 on the same topic is "unclear" too.
+P7_STANCE = 'id = "p7"\nactor = "putin"\ntopic = "peacekeepers"\nstance = "unclear"'
 
 
 def write_corpus(root: Path, version: int) -> None:
@@ -133,9 +135,10 @@ async def test_an_edit_landing_mid_load_is_picked_up_next_time(store: Store, see
     def loads_then_edit(text: str) -> Any:
         if not edited:  # an editor saves again while the sheet just read is being parsed
             edited.append(True)
-            facts.write_text(facts.read_text().replace('stance = "unclear"', 'stance = "opposes"'))
+            facts.write_text(facts.read_text().replace(P7_STANCE, P7_STANCE.replace("unclear", "opposes")))
         return real_loads(text)
 
+    assert facts.read_text().count(P7_STANCE) == 1
     facts.write_text(facts.read_text().replace('stance = "mixed"', 'stance = "supports"'))
     monkeypatch.setattr(tomllib, "loads", loads_then_edit)  # the module storage.sheets uses
     first = await store.load(seeds)
