@@ -33,7 +33,7 @@ from storage.results import (
     SourceAnswer,
     TimelineAnswer,
 )
-from storage.store import Store, snapshot
+from storage.store import Store, lazy_snapshot
 from storage.text import fold, locate, sentence_around
 
 # Search snippets mark matched words with these private-use characters; render turns them into
@@ -105,33 +105,42 @@ async def _article_filter(store: Store, f: _Filters, article: str | None,
         f.params.extend(match.keys)
 
 
-async def _refs(store: Store, slugs: Iterable[str]) -> dict[str, ArticleRef]:
+async def _refs(store: Store, slugs: Iterable[str], last: bool = False) -> dict[str, ArticleRef]:
     wanted = sorted(set(slugs))
     refs: dict[str, ArticleRef] = {}
     for start in range(0, len(wanted), 500):
         chunk = wanted[start:start + 500]
         for row in await store.rows("SELECT slug, title, outlet, published, url FROM articles "
-                                    "WHERE " + _in("slug", chunk), chunk):
+                                    "WHERE " + _in("slug", chunk), chunk,
+                                    last=last and start + 500 >= len(wanted)):
             refs[row["slug"]] = ArticleRef(row["slug"], row["title"], row["outlet"],
                                            row["published"], row["url"])
     return refs
 
 
-async def _rows(store: Store, sql: str, params: Sequence[Any]) -> list[Any]:
-    return await store.rows(sql, params)  # one trip to the connection's thread
+async def _rows(store: Store, sql: str, params: Sequence[Any], last: bool = False) -> list[Any]:
+    return await store.rows(sql, params, last=last)  # one trip to the connection's thread
+
+
+def _refs_of(rows: Iterable[Any]) -> dict[str, ArticleRef]:
+    """The articles fact rows cite, from the article columns _FACT_SELECT carries (what
+    _refs would read, without another statement)."""
+    refs = {r["article"]: ArticleRef(r["article"], r["ref_title"], r["ref_outlet"],
+                                     r["ref_published"], r["ref_url"]) for r in rows}
+    return {slug: refs[slug] for slug in sorted(refs)}
 
 
 _FACT_SELECT = (
     "SELECT f.id, f.article, f.kind, f.actor, f.topic, f.label, f.text, f.payload, "
-    "a.name AS actor_name, t.name AS topic_name FROM facts f "
+    "a.name AS actor_name, t.name AS topic_name, ar.title AS ref_title, "
+    "ar.outlet AS ref_outlet, ar.published AS ref_published, ar.url AS ref_url FROM facts f "
     "JOIN articles ar ON ar.slug = f.article "
     "LEFT JOIN actors a ON a.article = f.article AND a.key = f.actor "
     "LEFT JOIN topics t ON t.article = f.article AND t.key = f.topic ")
 
 
-async def _actor_names(store: Store, slug: str, keys: Iterable[str]) -> tuple[str, ...]:
-    index = await name_index(store, "actor")
-    return tuple(index.display.get(k, k) for k in keys)
+def _names(actors: NameIndex, keys: Iterable[str]) -> tuple[str, ...]:
+    return tuple(actors.display.get(k, k) for k in keys)
 
 
 def _evidence(payload: dict[str, Any]) -> tuple[str, ...]:
@@ -158,7 +167,7 @@ def _via(payload: dict[str, Any], actors: NameIndex) -> str | None:
     return actors.display.get(str(via), str(via))
 
 
-@snapshot
+@lazy_snapshot
 async def positions(store: Store, actor: str | None = None, topic: str | None = None,
                     article: str | None = None) -> PositionsAnswer:
     f = _Filters()
@@ -174,14 +183,14 @@ async def positions(store: Store, actor: str | None = None, topic: str | None = 
     await _article_filter(store, f, article)
     if f.not_found:
         return PositionsAnswer(**f.answer_fields())
-    rows = await _rows(store, f"{_FACT_SELECT} WHERE {f.sql()} ORDER BY {ORDER}", f.params)
     actors = await name_index(store, "actor")
+    rows = await _rows(store, f"{_FACT_SELECT} WHERE {f.sql()} ORDER BY {ORDER}", f.params,
+                       last=True)
     items = tuple([_position(r, actors) for r in rows])
-    return PositionsAnswer(items=items, articles=await _refs(store, (i.article for i in items)),
-                           **f.answer_fields())
+    return PositionsAnswer(items=items, articles=_refs_of(rows), **f.answer_fields())
 
 
-@snapshot
+@lazy_snapshot
 async def quotes(store: Store, speaker: str | None = None, contains: str | None = None,
                  article: str | None = None) -> QuotesAnswer:
     f = _Filters()
@@ -202,21 +211,27 @@ async def quotes(store: Store, speaker: str | None = None, contains: str | None 
     await _article_filter(store, f, article)
     if f.not_found:
         return QuotesAnswer(**f.answer_fields())
-    rows = await _rows(store, f"{_FACT_SELECT} WHERE {f.sql()} ORDER BY {ORDER}", f.params)
     actors = await name_index(store, "actor")
+    rows = await _rows(store, f"{_FACT_SELECT} WHERE {f.sql()} ORDER BY {ORDER}", f.params,
+                       last=True)
     items = tuple([_quote(r, actors) for r in rows])
-    return QuotesAnswer(items=items, articles=await _refs(store, (i.article for i in items)),
-                        **f.answer_fields())
+    return QuotesAnswer(items=items, articles=_refs_of(rows), **f.answer_fields())
 
 
 async def _involving(f: _Filters, keys: Sequence[str]) -> None:
     f.where.append(f"f.id IN (SELECT fact FROM fact_actors WHERE {_in('actor', keys)})")
     f.params.extend(keys)
+    # Without table statistics SQLite would walk every fact of the kind (facts_by_label) and
+    # test each against this list: tens of ms at 10,000 articles. A unary + on the kind test
+    # keeps its meaning but not its index, so the plan starts from the list of facts instead.
+    f.where = [f"+{w}" if w.startswith("f.kind = ") else w for w in f.where]
 
 
-async def _claims(store: Store, where: str, params: Sequence[Any]) -> list[ClaimItem]:
-    rows = await _rows(store, f"{_FACT_SELECT} WHERE {where} ORDER BY {ORDER}", params)
+async def _claims(store: Store, where: str, params: Sequence[Any], last: bool = False
+                  ) -> tuple[list[ClaimItem], dict[str, ArticleRef]]:
+    """The claims with their responses, and the articles they cite."""
     actors = await name_index(store, "actor")
+    rows = await _rows(store, f"{_FACT_SELECT} WHERE {where} ORDER BY {ORDER}", params)
     # Every claim's responses in one statement per 500 claims, not one per claim.
     by_claim: dict[str, list[Any]] = {}
     ids = [r["id"] for r in rows]
@@ -226,7 +241,8 @@ async def _claims(store: Store, where: str, params: Sequence[Any]) -> list[Claim
                 store, "SELECT f.id, f.actor, f.label, f.text, f.payload, f.parent, "
                 "a.name AS actor_name FROM facts f "
                 "LEFT JOIN actors a ON a.article = f.article AND a.key = f.actor "
-                f"WHERE {_in('f.parent', chunk)} ORDER BY f.seq", chunk):
+                f"WHERE {_in('f.parent', chunk)} ORDER BY f.seq", chunk,
+                last=last and start + 500 >= len(ids)):
             by_claim.setdefault(x["parent"], []).append(x)
     items = []
     for r in rows:
@@ -238,10 +254,10 @@ async def _claims(store: Store, where: str, params: Sequence[Any]) -> list[Claim
         items.append(ClaimItem(
             r["id"], r["article"], r["actor"], r["actor_name"], r["text"], r["label"],
             _evidence(json.loads(r["payload"])), tuple(answers)))
-    return items
+    return items, _refs_of(rows)
 
 
-@snapshot
+@lazy_snapshot
 async def claims(store: Store, status: str | None = None, actor: str | None = None,
                  article: str | None = None) -> ClaimsAnswer:
     f = _Filters()
@@ -256,12 +272,11 @@ async def claims(store: Store, status: str | None = None, actor: str | None = No
     await _article_filter(store, f, article)
     if f.not_found:
         return ClaimsAnswer(**f.answer_fields())
-    items = tuple(await _claims(store, f.sql(), f.params))
-    return ClaimsAnswer(items=items, articles=await _refs(store, (i.article for i in items)),
-                        **f.answer_fields())
+    items, refs = await _claims(store, f.sql(), f.params, last=True)
+    return ClaimsAnswer(items=tuple(items), articles=refs, **f.answer_fields())
 
 
-@snapshot
+@lazy_snapshot
 async def questions(store: Store, topic: str | None = None, actor: str | None = None,
                     status: str | None = None, article: str | None = None) -> QuestionsAnswer:
     f = _Filters()
@@ -280,54 +295,53 @@ async def questions(store: Store, topic: str | None = None, actor: str | None = 
     await _article_filter(store, f, article)
     if f.not_found:
         return QuestionsAnswer(**f.answer_fields())
+    actors = await name_index(store, "actor")
     # Open questions first: they are what a reporter is chasing.
     rows = await _rows(store, f"{_FACT_SELECT} WHERE {f.sql()} "
-                              f"ORDER BY f.label = 'answered', {ORDER}", f.params)
+                              f"ORDER BY f.label = 'answered', {ORDER}", f.params, last=True)
     items = []
     for r in rows:
         p = json.loads(r["payload"])
         items.append(QuestionItem(
             r["id"], r["article"], r["text"], r["label"], r["topic_name"],
-            await _actor_names(store, r["article"], p.get("actors") or ()), p.get("answer"),
+            _names(actors, p.get("actors") or ()), p.get("answer"),
             _evidence(p), tuple(p.get("answer_evidence") or ())))
-    return QuestionsAnswer(items=tuple(items),
-                           articles=await _refs(store, (i.article for i in items)),
-                           **f.answer_fields())
+    return QuestionsAnswer(items=tuple(items), articles=_refs_of(rows), **f.answer_fields())
 
 
-@snapshot
+@lazy_snapshot
 async def timeline(store: Store, article: str | None = None) -> TimelineAnswer:
     f = _Filters()
     f.where.append("f.kind = 'event'")
     await _article_filter(store, f, article)
     if f.not_found:
         return TimelineAnswer(**f.answer_fields())
-    rows = await _rows(store, f"{_FACT_SELECT} WHERE {f.sql()} ORDER BY {ORDER}", f.params)
+    actors = await name_index(store, "actor")
+    rows = await _rows(store, f"{_FACT_SELECT} WHERE {f.sql()} ORDER BY {ORDER}", f.params,
+                       last=True)
     items = []
     for r in rows:
         p = json.loads(r["payload"])
         items.append(EventItem(r["id"], r["article"], p["when"], p.get("date"), r["text"],
-                               await _actor_names(store, r["article"], p.get("actors") or ()),
-                               _evidence(p)))
-    return TimelineAnswer(items=tuple(items),
-                          articles=await _refs(store, (i.article for i in items)),
-                          **f.answer_fields())
+                               _names(actors, p.get("actors") or ()), _evidence(p)))
+    return TimelineAnswer(items=tuple(items), articles=_refs_of(rows), **f.answer_fields())
 
 
-@snapshot
+@lazy_snapshot
 async def articles(store: Store) -> ArticlesAnswer:
     counts: dict[str, dict[str, int]] = {}
     for row in await _rows(store, "SELECT article, kind, count(*) AS n FROM facts "
                                   "GROUP BY article, kind", ()):
         counts.setdefault(row["article"], {})[row["kind"]] = row["n"]
     rows = await _rows(store, "SELECT slug, title, outlet, published, url FROM articles ar "
-                              "ORDER BY ar.published IS NULL, ar.published DESC, ar.slug", ())
+                              "ORDER BY ar.published IS NULL, ar.published DESC, ar.slug", (),
+                       last=True)
     items = tuple(ArticleSummary(ArticleRef(r["slug"], r["title"], r["outlet"], r["published"],
                                             r["url"]), counts.get(r["slug"], {})) for r in rows)
     return ArticlesAnswer(items=items, articles={i.ref.slug: i.ref for i in items})
 
 
-@snapshot
+@lazy_snapshot
 async def who(store: Store, name: str) -> ProfileAnswer:
     f = _Filters()
     m = await _resolve(store, f, "name", "actor", name)
@@ -355,14 +369,15 @@ async def who(store: Store, name: str) -> ProfileAnswer:
                                     f"ORDER BY {ORDER}", (key,))
     pos = tuple([_position(r, index) for r in pos_rows])
     quo = tuple([_quote(r, index) for r in quote_rows])
-    cla = tuple(await _claims(store, "f.kind = 'claim' AND f.actor = ?", (key,)))
+    claim_items, _ = await _claims(store, "f.kind = 'claim' AND f.actor = ?", (key,))
+    cla = tuple(claim_items)
     slugs = {profile["article"], *(i.article for i in pos), *(i.article for i in quo),
              *(i.article for i in cla)}
     return ProfileAnswer(
         key=key, name=profile["name"], kind=profile["kind"], role=profile["role"],
         aliases=tuple(p.get("aliases") or ()), affiliation_chain=tuple(chain), members=members,
         evidence=_evidence(p), positions=pos, quotes=quo, claims=cla,
-        articles=await _refs(store, slugs), **f.answer_fields())
+        articles=await _refs(store, slugs, last=True), **f.answer_fields())
 
 
 def fts_query(text: str, any_word: bool = False) -> str | None:
@@ -374,7 +389,7 @@ def fts_query(text: str, any_word: bool = False) -> str | None:
     return (" OR " if any_word else " ").join(terms)
 
 
-@snapshot
+@lazy_snapshot
 async def search(store: Store, query: str, limit: int = SEARCH_LIMIT) -> SearchAnswer:
     typed = {"query": query}
     expression = fts_query(query)
@@ -391,10 +406,10 @@ async def search(store: Store, query: str, limit: int = SEARCH_LIMIT) -> SearchA
         rows = await _rows(store, sql, (fts_query(query, any_word=True), limit))
     items = tuple(SearchHit(r["id"], r["article"], r["kind"], r["text"], r["snip"]) for r in rows)
     return SearchAnswer(query=query, items=items, any_word=any_word, filters=typed,
-                        articles=await _refs(store, (i.article for i in items)))
+                        articles=await _refs(store, (i.article for i in items), last=True))
 
 
-@snapshot
+@lazy_snapshot
 async def source(store: Store, fact_id: str) -> SourceAnswer:
     typed = {"fact_id": fact_id}
     wanted = fact_id.strip().strip("`'\"").lower()
@@ -415,15 +430,18 @@ async def source(store: Store, fact_id: str) -> SourceAnswer:
                             filters=typed)
     row = rows[0]
     p = json.loads(row["payload"])
-    body_rows = await _rows(store, "SELECT body FROM articles WHERE slug = ?", (row["article"],))
-    body = body_rows[0]["body"]
+    article = (await _rows(store, "SELECT slug, title, outlet, published, url, body FROM articles "
+                                  "WHERE slug = ?", (row["article"],), last=True))[0]
+    body = article["body"]
     passages = []
     for excerpt in (*_evidence(p), *(p.get("answer_evidence") or ())):
         span = locate(excerpt, body)
         passages.append((excerpt, sentence_around(body, *span) if span else excerpt))
     return SourceAnswer(fact_id=row["id"], kind=row["kind"], text=row["text"],
                         passages=tuple(passages), filters=typed,
-                        articles=await _refs(store, (row["article"],)))
+                        articles={article["slug"]: ArticleRef(
+                            article["slug"], article["title"], article["outlet"],
+                            article["published"], article["url"])})
 
 
 async def _similar_ids(store: Store, wanted: str) -> tuple[str, ...]:
@@ -442,7 +460,7 @@ async def _similar_ids(store: Store, wanted: str) -> tuple[str, ...]:
                                                         score_cutoff=50, limit=3))
 
 
-@snapshot
+@lazy_snapshot
 async def fact_ids(store: Store, typed: str, limit: int = 25) -> list[str]:
     """Fact ids for autocomplete: prefix matches first, then ids containing what was typed."""
     wanted = typed.strip().lower()

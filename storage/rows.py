@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
+from datetime import date
 
-from storage.model import Sheet, canonical
+from storage.model import Sheet
 from storage.text import fold, fold_name
 
 
@@ -19,6 +21,26 @@ class SheetRows:
     fact_actors: list[tuple[object, ...]] = field(default_factory=list)
     # (kind, id) -> canonical payload, for diffs against what is stored
     payloads: dict[tuple[str, str], str] = field(default_factory=dict)
+
+
+def _default(value: object) -> str:
+    if isinstance(value, date):
+        return value.isoformat()
+    raise TypeError(type(value))
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, tuple):
+        return [_plain(v) for v in value]
+    if hasattr(value, "__dataclass_fields__") and not isinstance(value, type):
+        return {k: _plain(v) for k, v in vars(value).items()}
+    return value
+
+
+def canonical(obj: object) -> str:
+    """storage.model.canonical, several times faster: the same JSON text (dataclasses.asdict
+    deep-copies every value first, which is most of its cost on a sheet's facts)."""
+    return json.dumps(_plain(obj), sort_keys=True, ensure_ascii=False, default=_default)
 
 
 def sheet_rows(sheet: Sheet, folder: str, loaded_at: str) -> SheetRows:

@@ -7,10 +7,15 @@ keeps answering from the last committed facts (WAL), so no answer ever sees half
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
+import multiprocessing
+import os
 import sqlite3
 import time
+from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -24,6 +29,7 @@ from storage.db import StoreError, connect, migrate
 from storage.model import DIFF_KINDS, Sheet
 from storage.rows import SheetRows, sheet_rows
 from storage.sheets import (
+    FACTS_FILE,
     Problem,
     SheetError,
     content_hash,
@@ -34,10 +40,32 @@ from storage.sheets import (
 
 Clock = Callable[[], datetime]
 READERS = 2  # connections answering queries; each answer holds one for its snapshot
+# A load with more sheets to read than STREAM_AT (a first start on a big archive, a full reload)
+# streams them BATCH at a time through the one transaction, so its memory stays flat.
+STREAM_AT = 400
+BATCH = 20
+# SQLite's page cache per connection (its default is 2 MiB): a load writes into every index of
+# a large database, and answers read the same pages again and again. Used as needed, not
+# reserved up front.
+WRITER_CACHE_KIB = 65536
+READER_CACHE_KIB = 16384
 P = ParamSpec("P")
 R = TypeVar("R")
 # The connection of the snapshot a task answers from, and the load generation it started at.
 _snapshot: ContextVar[tuple[aiosqlite.Connection, int] | None] = ContextVar("snapshot", default=None)
+
+
+@dataclass
+class _Lazy:
+    """A snapshot whose BEGIN rides with its first statement and whose COMMIT may ride with
+    its last (``read_lazily``): each trip to a connection's thread costs more than a small
+    indexed query, so an answer of one statement takes one trip instead of three."""
+
+    begun: bool = False
+    done: bool = False
+
+
+_lazy: ContextVar[_Lazy | None] = ContextVar("lazy_snapshot", default=None)
 
 
 def utc_now() -> datetime:
@@ -116,6 +144,10 @@ class Store:
         """One consistent snapshot: every statement inside sees the same committed facts,
         even if a load commits meanwhile."""
         if _snapshot.get() is not None:  # already inside one: reuse it
+            state = _lazy.get()
+            if state is not None and not state.begun:  # a lazy one: begin it now
+                await self.db.execute("BEGIN")
+                state.begun = True
             yield self.db
             return
         conn = await self._pool.get()
@@ -130,18 +162,45 @@ class Store:
             _snapshot.reset(token)
             self._pool.put_nowait(conn)
 
-    async def rows(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
+    @asynccontextmanager
+    async def read_lazily(self) -> AsyncIterator[None]:
+        """Like ``read``, for code that reads only through ``rows`` and ``call``: the BEGIN
+        goes with the first statement, and the COMMIT with one marked ``last``."""
+        if _snapshot.get() is not None:  # already inside one: reuse it
+            yield
+            return
+        conn = await self._pool.get()
+        state = _Lazy()
+        token = _snapshot.set((conn, self.generation))
+        lazy_token = _lazy.set(state)
+        try:
+            yield
+        finally:
+            _lazy.reset(lazy_token)
+            _snapshot.reset(token)
+            try:
+                if state.begun and not state.done:
+                    await conn.execute("COMMIT")
+            finally:
+                self._pool.put_nowait(conn)
+
+    async def rows(self, sql: str, params: Sequence[Any] = (), *,
+                   last: bool = False) -> list[sqlite3.Row]:
         """Every row of one statement, read from this task's snapshot (else ``reader``), in
         one trip to the connection's thread (aiosqlite's execute, fetch and close take three
-        or more, and each trip costs more than a small indexed query)."""
-        return await self.call(_fetchall, sql, tuple(params))
+        or more, and each trip costs more than a small indexed query). ``last``: nothing
+        more will be read in this snapshot, so a lazy one may end in the same trip."""
+        return await self.call(_fetchall, sql, tuple(params), last=last)
 
-    async def call(self, fn: Callable[..., R], *args: Any) -> R:
+    async def call(self, fn: Callable[..., R], *args: Any, last: bool = False) -> R:
         """``fn(sqlite3_connection, *args)`` on the thread of ``db``, in one trip: for reads
         that would take many trips, or Python work on many rows that should not hold the
         event loop. ``fn`` must only read."""
         conn = self.db
         run = cast(Callable[..., Awaitable[R]], conn._execute)
+        state = _lazy.get()
+        if state is not None and not state.done:
+            return await run(_in_lazy, conn._conn, state, last, fn, *args)
         return await run(fn, conn._conn, *args)
 
     @classmethod
@@ -155,10 +214,12 @@ class Store:
             writer = await connect(path)
             opened.append(writer)
             await migrate(writer)
+            await writer.execute(f"PRAGMA cache_size = -{WRITER_CACHE_KIB}")
             readers: list[aiosqlite.Connection] = []
             for _ in range(READERS):
                 readers.append(await connect(path, read_only=True))
                 opened.append(readers[-1])
+                await readers[-1].execute(f"PRAGMA cache_size = -{READER_CACHE_KIB}")
         except BaseException as exc:
             for conn in opened:
                 await conn.close()
@@ -190,71 +251,167 @@ class Store:
         limits the load to those articles (and removes nothing else). With every folder under
         ``root`` loaded, articles whose folders are gone are removed. Raises SheetError with
         every problem found, and then changes nothing.
+
+        With more than STREAM_AT sheets to read, the sheets are read, validated, compared and
+        written BATCH at a time inside that one transaction (the next batch is read while one
+        is written), so memory does not grow with the archive; a problem anywhere still
+        refuses the whole load: the remaining sheets are checked, so that every problem is
+        reported, and the transaction is rolled back.
         """
         started = time.perf_counter()
         async with self._write_lock:
             stored = await self._stored_articles()
             loaded_at = self.clock().isoformat(timespec="seconds")
-            plan = await asyncio.to_thread(_plan, root, stored, only_changed, slugs, loaded_at)
-            removed = plan.removed if slugs is None else ()
             known = {slug for slug, _ in stored.values()}
-            old = await self._old_payloads([s for s in (*plan.slugs, *removed) if s in known])
-            diff, changes = await asyncio.to_thread(_compare, plan, removed, old, known, loaded_at)
+            scan = await asyncio.to_thread(_scan, root, stored, only_changed)
+            if len(scan.to_read) > STREAM_AT:
+                diff, loaded, unchanged, removed = await self._stream(
+                    scan, stored, known, slugs, loaded_at, dry_run)
+            else:
+                plan = await asyncio.to_thread(_plan, scan, stored, slugs, loaded_at)
+                removed = plan.removed if slugs is None else ()
+                old = await self._old_payloads([s for s in (*plan.slugs, *removed) if s in known])
+                diff, changes = await asyncio.to_thread(_compare, plan.rows, removed, old, known,
+                                                        loaded_at)
+                if not dry_run:
+                    await self._write(plan, removed, changes)
+                loaded, unchanged = plan.slugs, plan.unchanged
             if not dry_run:
-                await self._write(plan, removed, changes)
                 self.generation += 1
-        return LoadReport(diff=diff, loaded=plan.slugs,
-                          unchanged=plan.unchanged, removed=removed, dry_run=dry_run,
+        return LoadReport(diff=diff, loaded=loaded,
+                          unchanged=unchanged, removed=removed, dry_run=dry_run,
                           seconds=time.perf_counter() - started)
+
+    async def _stream(self, scan: _Scan, stored: dict[str, tuple[str, str]], known: set[str],
+                      slugs: Sequence[str] | None, loaded_at: str, dry_run: bool
+                      ) -> tuple[dict[str, KindDiff], tuple[str, ...], tuple[str, ...],
+                                 tuple[str, ...]]:
+        """A large load, batch by batch; the same checks, diff and result as _plan's path
+        (only the order of ids within a diff may differ)."""
+        wanted = set(slugs) if slugs is not None else None
+        unchanged = [s for s in scan.unchanged if wanted is None or s in wanted]
+        unchanged_set = set(unchanged)
+        folder_set = set(scan.folders)
+        kept = {slug: folder for folder, (slug, _) in stored.items()
+                if folder in folder_set and slug in unchanged_set}
+        read_problems: list[Problem] = []
+        duplicates: list[Problem] = []
+        clashes: list[Problem] = []
+        seen: set[str] = set()
+        first: dict[str, str] = {}
+        sheet_folders: set[str] = set()
+        loaded: list[str] = []
+        lists = _diff_lists()
+        batches = [scan.to_read[i:i + BATCH] for i in range(0, len(scan.to_read), BATCH)]
+        began = False
+        # Reading and validating is pure Python (TOML parsing most of it): worker processes
+        # use every core and leave this process's GIL to the event loop and the writer.
+        pool = _worker_pool()
+        loop = asyncio.get_running_loop()
+        ahead = (os.cpu_count() or 1) + 1 if pool is not None else 1  # batches in flight
+
+        def submit(batch: list[str]) -> asyncio.Future[_Batch]:
+            if pool is not None:
+                return loop.run_in_executor(pool, _read_batch, batch, scan.display_root,
+                                            loaded_at)
+            return asyncio.ensure_future(asyncio.to_thread(_read_batch, batch, scan.display_root,
+                                                           loaded_at))
+
+        pending: deque[asyncio.Future[_Batch]] = deque()
+        try:
+            pending.extend(submit(b) for b in batches[:ahead])
+            for i in range(len(batches)):
+                sheets, problems, rows = await pending.popleft()
+                if i + ahead < len(batches):  # keep reading ahead while this batch is written
+                    pending.append(submit(batches[i + ahead]))
+                read_problems.extend(problems)
+                seen.update(slug for slug, _ in sheets)
+                if wanted is not None:
+                    rows = [r for r, (slug, _) in zip(rows, sheets, strict=True)
+                            if slug in wanted]
+                    sheets = [(slug, folder) for slug, folder in sheets if slug in wanted]
+                for slug, folder in sheets:  # as duplicate_slugs and _plan report them
+                    if slug in first:
+                        duplicates.append(Problem(str(Path(folder) / FACTS_FILE), None,
+                                                  "article.slug", f"slug {slug!r} is already "
+                                                                  f"used by {first[slug]}"))
+                    else:
+                        first[slug] = folder
+                    other = kept.get(slug)
+                    if other is not None and other != folder:
+                        clashes.append(Problem(str(Path(folder) / "facts.toml"), None,
+                                               "article.slug",
+                                               f"slug {slug!r} is already used by {other}"))
+                    sheet_folders.add(folder)
+                if read_problems or duplicates or clashes:
+                    continue  # refused: keep checking the rest, write nothing
+                old = await self._old_payloads([r.slug for r in rows if r.slug in known])
+                part, changes, flat = await asyncio.to_thread(_compare_batch, rows, old, known,
+                                                              loaded_at)
+                _merge(lists, part)
+                replaced = [r.slug for r in rows]
+                loaded.extend(replaced)
+                del sheets, rows, old
+                if not dry_run:
+                    if not began:
+                        await self.writer.execute("BEGIN IMMEDIATE")
+                        began = True
+                    await self._insert(flat, replaced, changes)
+            slug_problems = [] if wanted is None else [
+                Problem(str(scan.root), None, "", f"no article with slug {slug!r}")
+                for slug in sorted(wanted - (seen | set(scan.unchanged)))]
+            problems = [*read_problems, *slug_problems, *duplicates, *clashes]
+            if problems:
+                raise SheetError(problems)
+            new_slugs = set(first)
+            removed = tuple(_removed(scan, stored, new_slugs, unchanged_set, sheet_folders)) \
+                if slugs is None else ()
+            old = await self._old_payloads([s for s in removed if s in known])
+            part, changes = await asyncio.to_thread(_compare_lists, [], removed, old, known,
+                                                    loaded_at)
+            _merge(lists, part)
+            if not dry_run:
+                if not began:
+                    await self.writer.execute("BEGIN IMMEDIATE")
+                    began = True
+                await self._insert(_flat([]), removed, changes)
+                await self.writer.execute("COMMIT")
+        except BaseException as exc:
+            for future in pending:  # let the batches being read finish; report what failed first
+                with contextlib.suppress(BaseException):
+                    await future
+            if began and self.writer.in_transaction:
+                await self.writer.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.Error):
+                raise StoreError(_explain(exc)) from exc
+            raise
+        finally:
+            if pool is not None:
+                await asyncio.to_thread(pool.shutdown, wait=True, cancel_futures=True)
+        diff = {k: KindDiff(tuple(v["added"]), tuple(v["changed"]), tuple(v["removed"]))
+                for k, v in lists.items()}
+        return diff, tuple(loaded), tuple(unchanged), removed
+
+    async def _on_writer(self, fn: Callable[..., R], *args: Any) -> R:
+        """``fn(sqlite3_connection, *args)`` on the writer's thread, in one trip: bulk reads
+        whose rows should not be turned into Python objects on the event loop."""
+        run = cast(Callable[..., Awaitable[R]], self.writer._execute)
+        return await run(fn, self.writer._conn, *args)
 
     async def _stored_articles(self) -> dict[str, tuple[str, str]]:
         """folder -> (slug, content hash) of what is stored."""
-        async with self.writer.execute("SELECT slug, folder, content_hash FROM articles") as cur:
-            return {row["folder"]: (row["slug"], row["content_hash"]) async for row in cur}
+        return await self._on_writer(_stored_on)
 
     async def _old_payloads(self, slugs: Sequence[str]) -> dict[tuple[str, str], str]:
         """(kind, id) -> stored payload, for the articles about to be replaced or removed."""
-        old: dict[tuple[str, str], str] = {}
-        queries = (
-            "SELECT 'article' AS kind, slug AS id, payload FROM articles WHERE slug IN ({})",
-            "SELECT 'actor' AS kind, article || '/' || key AS id, payload FROM actors "
-            "WHERE article IN ({})",
-            "SELECT 'topic' AS kind, article || '/' || key AS id, payload FROM topics "
-            "WHERE article IN ({})",
-            "SELECT kind, id, payload FROM facts WHERE article IN ({})",
-        )
-        for start in range(0, len(slugs), 500):
-            chunk = list(slugs[start:start + 500])
-            marks = ",".join("?" for _ in chunk)
-            for sql in queries:
-                async with self.writer.execute(sql.format(marks), chunk) as cur:
-                    for row in await cur.fetchall():
-                        old[(row["kind"], row["id"])] = row["payload"]
-        return old
+        return await self._on_writer(_old_payloads_on, list(slugs))
 
     async def _write(self, plan: _Plan, removed: Sequence[str],
                      changes: Sequence[tuple[object, ...]]) -> None:
         db = self.writer
-        rows = plan.flat
         try:
             await db.execute("BEGIN IMMEDIATE")
-            # Deleting the article cascades to its actors, topics, names, facts (and FTS rows).
-            await db.executemany("DELETE FROM articles WHERE slug = ?",
-                                 [(s,) for s in [*removed, *plan.slugs]])
-            await db.executemany(
-                "INSERT INTO articles (slug, title, outlet, url, published, language, body, "
-                "folder, content_hash, payload, loaded_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                rows["articles"])
-            await db.executemany("INSERT INTO actors VALUES (?,?,?,?,?,?,?)", rows["actors"])
-            await db.executemany("INSERT INTO topics VALUES (?,?,?,?)", rows["topics"])
-            await db.executemany("INSERT INTO names VALUES (?,?,?,?,?)", rows["names"])
-            await db.executemany(
-                "INSERT INTO facts (id, article, kind, seq, actor, topic, label, text, folded, "
-                "parent, search, payload) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", rows["facts"])
-            await db.executemany("INSERT INTO fact_actors VALUES (?,?)", rows["fact_actors"])
-            await db.executemany(
-                "INSERT INTO changes (at, article, kind, fact_id, change, old, new) "
-                "VALUES (?,?,?,?,?,?,?)", changes)
+            await self._insert(plan.flat, [*removed, *plan.slugs], changes)
             await db.execute("COMMIT")
         except BaseException as exc:
             if db.in_transaction:
@@ -262,6 +419,42 @@ class Store:
             if isinstance(exc, sqlite3.Error):
                 raise StoreError(_explain(exc)) from exc
             raise
+
+    async def _insert(self, rows: dict[str, list[tuple[object, ...]]], replaced: Sequence[str],
+                      changes: Sequence[tuple[object, ...]]) -> None:
+        """Inside the load's transaction: delete the replaced articles, insert the rows."""
+        db = self.writer
+        # Deleting the article cascades to its actors, topics, names, facts (and FTS rows).
+        await db.executemany("DELETE FROM articles WHERE slug = ?", [(s,) for s in replaced])
+        await db.executemany(
+            "INSERT INTO articles (slug, title, outlet, url, published, language, body, "
+            "folder, content_hash, payload, loaded_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            rows["articles"])
+        await db.executemany("INSERT INTO actors VALUES (?,?,?,?,?,?,?)", rows["actors"])
+        await db.executemany("INSERT INTO topics VALUES (?,?,?,?)", rows["topics"])
+        await db.executemany("INSERT INTO names VALUES (?,?,?,?,?)", rows["names"])
+        await db.executemany(
+            "INSERT INTO facts (id, article, kind, seq, actor, topic, label, text, folded, "
+            "parent, search, payload) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", rows["facts"])
+        await db.executemany("INSERT INTO fact_actors VALUES (?,?)", rows["fact_actors"])
+        await db.executemany(
+            "INSERT INTO changes (at, article, kind, fact_id, change, old, new) "
+            "VALUES (?,?,?,?,?,?,?)", changes)
+
+
+def _in_lazy(conn: sqlite3.Connection, state: _Lazy, last: bool, fn: Callable[..., R],
+             *args: Any) -> R:
+    """On the connection's thread: BEGIN if this is the snapshot's first statement, run
+    ``fn``, and COMMIT if it is the last."""
+    if not state.begun:
+        conn.execute("BEGIN")
+        state.begun = True
+    try:
+        return fn(conn, *args)
+    finally:
+        if last:
+            conn.execute("COMMIT")
+            state.done = True
 
 
 def _fetchall(conn: sqlite3.Connection, sql: str, params: tuple[Any, ...]) -> list[sqlite3.Row]:
@@ -295,17 +488,37 @@ class _Plan:
 
 # Kinds the digest reports at fact level; actors and topics only matter through them.
 DIGEST_KINDS = ("article", "position", "quote", "claim", "question")
+_DiffLists = dict[str, dict[str, list[str]]]
 
 
-def _compare(plan: _Plan, removed: Sequence[str], old: dict[tuple[str, str], str],
+def _diff_lists() -> _DiffLists:
+    return {k: {"added": [], "changed": [], "removed": []} for k in DIFF_KINDS}
+
+
+def _merge(into: _DiffLists, part: _DiffLists) -> None:
+    for kind, changes in part.items():
+        for change, ids in changes.items():
+            into[kind][change].extend(ids)
+
+
+def _compare(rows: Sequence[SheetRows], removed: Sequence[str], old: dict[tuple[str, str], str],
              known: set[str], at: str) -> tuple[dict[str, KindDiff], list[tuple[object, ...]]]:
     """Runs in a worker thread: the diff per kind, and the change rows the digest reads."""
+    result, changes = _compare_lists(rows, removed, old, known, at)
+    diff = {k: KindDiff(tuple(v["added"]), tuple(v["changed"]), tuple(v["removed"]))
+            for k, v in result.items()}
+    return diff, changes
+
+
+def _compare_lists(rows: Sequence[SheetRows], removed: Sequence[str],
+                   old: dict[tuple[str, str], str], known: set[str], at: str
+                   ) -> tuple[_DiffLists, list[tuple[object, ...]]]:
     fresh: dict[tuple[str, str], str] = {}
-    for rows in plan.rows:
-        fresh.update(rows.payloads)
-    result: dict[str, dict[str, list[str]]] = {
-        k: {"added": [], "changed": [], "removed": []} for k in DIFF_KINDS}
+    for sheet in rows:
+        fresh.update(sheet.payloads)
+    result = _diff_lists()
     changes: list[tuple[object, ...]] = []
+    gone = set(removed)
 
     def article_of(kind: str, ident: str) -> str:
         return ident if kind == "article" else ident.split("/", 1)[0]
@@ -314,7 +527,7 @@ def _compare(plan: _Plan, removed: Sequence[str], old: dict[tuple[str, str], str
         result[kind][change].append(ident)
         slug = article_of(kind, ident)
         # A new or removed article is one digest line; facts count inside known articles.
-        whole = slug not in known or slug in removed
+        whole = slug not in known or slug in gone
         if kind in DIGEST_KINDS and (kind == "article" or not whole):
             changes.append((at, slug, kind, ident, change, before, after))
 
@@ -326,45 +539,114 @@ def _compare(plan: _Plan, removed: Sequence[str], old: dict[tuple[str, str], str
     for key, payload in old.items():
         if key not in fresh:
             record(key[0], key[1], "removed", payload, None)
-    diff = {k: KindDiff(tuple(v["added"]), tuple(v["changed"]), tuple(v["removed"]))
-            for k, v in result.items()}
-    return diff, changes
+    return result, changes
 
 
-def _plan(root: Path, stored: dict[str, tuple[str, str]], only_changed: bool,
-          slugs: Sequence[str] | None, loaded_at: str) -> _Plan:
-    """Runs in a worker thread: reads, hashes and validates sheets, off the event loop."""
+def _compare_batch(rows: Sequence[SheetRows], old: dict[tuple[str, str], str], known: set[str],
+                   at: str) -> tuple[_DiffLists, list[tuple[object, ...]],
+                                     dict[str, list[tuple[object, ...]]]]:
+    """Runs in a worker thread: one streamed batch's diff, change rows and rows to insert."""
+    result, changes = _compare_lists(rows, (), old, known, at)
+    return result, changes, _flat(rows)
+
+
+def _flat(rows: Sequence[SheetRows]) -> dict[str, list[tuple[object, ...]]]:
+    flat = {table: [row for r in rows for row in getattr(r, table)]
+            for table in ("actors", "topics", "names", "facts", "fact_actors")}
+    flat["articles"] = [r.article for r in rows]
+    return flat
+
+
+@dataclass(frozen=True)
+class _Scan:
+    """What is under the root, and which folders need reading."""
+
+    root: Path
+    display_root: Path
+    folders: list[str]     # every article folder found, resolved
+    single: bool           # the root is itself one article folder
+    to_read: list[str]     # folders whose files changed (every folder, unless only_changed)
+    unchanged: list[str]   # slugs of the stored articles whose files did not change
+
+
+def _scan(root: Path, stored: dict[str, tuple[str, str]], only_changed: bool) -> _Scan:
+    """Runs in a worker thread: finds the article folders and hashes the stored ones."""
     root = root.resolve()
     if not root.exists():
         raise SheetError([Problem(str(root), None, "", "no such file or folder")])
-    folders = [str(f.resolve()) for f in discover(root)]
+    found = discover(root)
+    # str(f.resolve()) for each; a plain child of the resolved root needs no system calls.
+    folders = [str(f) if f.parent == root and not f.is_symlink() else str(f.resolve())
+               for f in found]
     if not folders:
         raise SheetError([Problem(str(root), None, "", "no article folders found "
                                   "(each needs facts.toml and article.txt)")])
     display_root = root if root.is_dir() else root.parent
+    hashes = {f: content_hash(Path(f)) for f in folders if only_changed and f in stored}
     unchanged: list[str] = []
+    to_read: list[str] = []
+    for folder in folders:
+        previous = stored.get(folder)
+        if only_changed and previous and previous[1] == hashes[folder]:
+            unchanged.append(previous[0])
+        else:
+            to_read.append(folder)
+    return _Scan(root, display_root, folders, found == [root], to_read, unchanged)
+
+
+def _read(folders: Sequence[str], display_root: Path) -> tuple[list[Sheet], list[Problem]]:
     sheets: list[Sheet] = []
     problems: list[Problem] = []
     for folder in folders:
-        previous = stored.get(folder)
-        if only_changed and previous and previous[1] == content_hash(Path(folder)):
-            unchanged.append(previous[0])
-            continue
         result = read_sheet(Path(folder), display_root)
         if isinstance(result, Sheet):
             sheets.append(result)
         else:
             problems.extend(result)
+    return sheets, problems
+
+
+# A streamed batch: (slug, folder) of each valid sheet, the problems, the rows to insert.
+_Batch = tuple[list[tuple[str, str]], list[Problem], list[SheetRows]]
+
+
+def _read_batch(folders: Sequence[str], display_root: Path, loaded_at: str) -> _Batch:
+    """Runs in a worker process (or thread): one streamed batch, read, validated and turned
+    into rows; only what the load needs goes back."""
+    sheets, problems = _read(folders, display_root)
+    return ([(s.article.slug, s.folder) for s in sheets], problems,
+            [sheet_rows(s, s.folder, loaded_at) for s in sheets])
+
+
+def _worker_pool() -> ProcessPoolExecutor | None:
+    """Worker processes for a streamed load, one per core; None (a thread reads instead) on
+    one core or where processes cannot be started. Spawned, not forked: this process runs
+    threads (aiosqlite's), which fork does not mix with."""
+    workers = os.cpu_count() or 1
+    if workers < 2:
+        return None
+    try:
+        return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+    except (OSError, NotImplementedError, ValueError):
+        return None
+
+
+def _plan(scan: _Scan, stored: dict[str, tuple[str, str]], slugs: Sequence[str] | None,
+          loaded_at: str) -> _Plan:
+    """Runs in a worker thread: reads and validates the sheets, off the event loop."""
+    sheets, problems = _read(scan.to_read, scan.display_root)
+    unchanged = scan.unchanged
     if slugs is not None:
         wanted = set(slugs)
         known = {s.article.slug for s in sheets} | set(unchanged)
         for slug in sorted(wanted - known):
-            problems.append(Problem(str(root), None, "", f"no article with slug {slug!r}"))
+            problems.append(Problem(str(scan.root), None, "", f"no article with slug {slug!r}"))
         sheets = [s for s in sheets if s.article.slug in wanted]
         unchanged = [s for s in unchanged if s in wanted]
     # A slug must stay unique against unchanged articles too.
+    folder_set, unchanged_set = set(scan.folders), set(unchanged)
     kept = {slug: folder for folder, (slug, _) in stored.items()
-            if folder in folders and slug in unchanged}
+            if folder in folder_set and slug in unchanged_set}
     problems.extend(duplicate_slugs(sheets))
     for sheet in sheets:
         other = kept.get(sheet.article.slug)
@@ -373,22 +655,63 @@ def _plan(root: Path, stored: dict[str, tuple[str, str]], only_changed: bool,
                                     f"slug {sheet.article.slug!r} is already used by {other}"))
     if problems:
         raise SheetError(problems)
-    new_slugs = {s.article.slug for s in sheets}
+    removed = _removed(scan, stored, {s.article.slug for s in sheets}, unchanged_set,
+                       {s.folder for s in sheets})
+    rows = [sheet_rows(s, s.folder, loaded_at) for s in sheets]
+    return _Plan(rows=rows, unchanged=tuple(unchanged), removed=tuple(removed), flat=_flat(rows))
+
+
+def _removed(scan: _Scan, stored: dict[str, tuple[str, str]], new_slugs: set[str],
+             unchanged: set[str], sheet_folders: set[str]) -> list[str]:
+    root, folders = scan.root, set(scan.folders)
     # Folders under this root that are gone, and folders whose sheet now carries another slug.
     # Articles loaded from elsewhere are never removed by loading this root.
     removed = sorted(
         slug for folder, (slug, _) in stored.items()
         if slug not in new_slugs and slug not in unchanged and Path(folder).is_relative_to(root)
-        and (folder not in folders or any(s.folder == folder for s in sheets)))
-    if not root.is_dir() or discover(root) == [root]:
+        and (folder not in folders or folder in sheet_folders))
+    if not root.is_dir() or scan.single:
         # Loading a single article folder never removes the others.
         removed = [slug for folder, (slug, _) in stored.items()
-                   if slug not in new_slugs and any(s.folder == folder for s in sheets)]
-    rows = [sheet_rows(s, s.folder, loaded_at) for s in sheets]
-    flat = {table: [row for r in rows for row in getattr(r, table)]
-            for table in ("actors", "topics", "names", "facts", "fact_actors")}
-    flat["articles"] = [r.article for r in rows]
-    return _Plan(rows=rows, unchanged=tuple(unchanged), removed=tuple(removed), flat=flat)
+                   if slug not in new_slugs and folder in sheet_folders]
+    return removed
+
+
+def _stored_on(conn: sqlite3.Connection) -> dict[str, tuple[str, str]]:
+    return {folder: (slug, digest) for slug, folder, digest
+            in conn.execute("SELECT slug, folder, content_hash FROM articles")}
+
+
+def _old_payloads_on(conn: sqlite3.Connection, slugs: list[str]) -> dict[tuple[str, str], str]:
+    old: dict[tuple[str, str], str] = {}
+    queries = (
+        "SELECT 'article' AS kind, slug AS id, payload FROM articles WHERE slug IN ({})",
+        "SELECT 'actor' AS kind, article || '/' || key AS id, payload FROM actors "
+        "WHERE article IN ({})",
+        "SELECT 'topic' AS kind, article || '/' || key AS id, payload FROM topics "
+        "WHERE article IN ({})",
+        "SELECT kind, id, payload FROM facts WHERE article IN ({})",
+    )
+    for start in range(0, len(slugs), 500):
+        chunk = slugs[start:start + 500]
+        marks = ",".join("?" for _ in chunk)
+        for sql in queries:
+            for kind, ident, payload in conn.execute(sql.format(marks), chunk):
+                old[(kind, ident)] = payload
+    return old
+
+
+def lazy_snapshot(fn: Callable[Concatenate[Store, P], Coroutine[Any, Any, R]]
+                  ) -> Callable[Concatenate[Store, P], Coroutine[Any, Any, R]]:
+    """``snapshot`` for query functions that read only through ``Store.rows`` and
+    ``Store.call``: same consistency, fewer trips to the connection's thread."""
+
+    @functools.wraps(fn)
+    async def wrapper(store: Store, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        async with store.read_lazily():
+            return await fn(store, *args, **kwargs)
+
+    return wrapper
 
 
 def snapshot(fn: Callable[Concatenate[Store, P], Coroutine[Any, Any, R]]

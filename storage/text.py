@@ -46,8 +46,12 @@ def normalise_verbatim(text: str) -> str:
 
 def fold(text: str) -> str:
     """Fold for forgiving comparisons: case, accents, quote marks, punctuation and spacing."""
-    decomposed = unicodedata.normalize("NFKD", text.translate(_QUOTE_MARKS))
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    if text.isascii():
+        stripped = text  # no quote marks to straighten, nothing to decompose
+    else:
+        decomposed = unicodedata.normalize("NFKD", text.translate(_QUOTE_MARKS))
+        stripped = decomposed if decomposed.isascii() else \
+            "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     cleaned = re.sub(r"[^\w\s'-]|_", " ", stripped.casefold()).replace(".", "")
     return _WS.sub(" ", cleaned).strip()
 
