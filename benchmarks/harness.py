@@ -39,11 +39,15 @@ class TimedDiscord(FakeDiscord):
     """FakeDiscord that resolves a future when an interaction's first answer is captured."""
 
     waiting: dict[str, asyncio.Future[float]] = field(default_factory=dict)
+    last: dict[str, float] = field(default_factory=dict)  # token -> its latest request
 
     def request(self, method: str, url: str, **kwargs: Any) -> Any:
         response = super().request(method, url, **kwargs)
-        if self.waiting:
+        if self.waiting or self.last:
             now = time.perf_counter()
+            for token in self.last:
+                if token in url:
+                    self.last[token] = now
             for token, future in list(self.waiting.items()):
                 if token in url and not future.done():
                     future.set_result(now)
@@ -98,11 +102,15 @@ class Driver:
         return interaction_payload(kind, command_data(name, options, focused),
                                    user_id=REPORTER_ID + self.users)
 
-    async def run(self, name: str, options: dict[str, Any], focused: str | None = None) -> float:
-        """Seconds from the payload entering discord.py to the answer reaching the HTTP layer."""
+    async def run(self, name: str, options: dict[str, Any], focused: str | None = None,
+                  whole: bool = False) -> float:
+        """Seconds from the payload entering discord.py to the answer reaching the HTTP layer
+        (``whole``: to the last request, e.g. the follow-up after a deferral)."""
         payload = self._payload(4 if focused else 2, name, options, focused)
         future: asyncio.Future[float] = asyncio.get_running_loop().create_future()
         self.fake.waiting[payload["token"]] = future
+        if whole:
+            self.fake.last[payload["token"]] = 0.0
         started = time.perf_counter()
         self.bot._connection.parse_interaction_create(payload)  # type: ignore[arg-type]
         try:
@@ -114,6 +122,8 @@ class Driver:
                    if payload["token"] in r.path and r.is_callback]
         self.last = answers[0] if answers else {}
         self._cleanup()
+        if whole:
+            answered = max(answered, self.fake.last.pop(payload["token"]))
         return answered - started
 
     def _cleanup(self) -> None:

@@ -431,7 +431,7 @@ async def measure(n: int, root: Path, out: Path, *, samples: int, budget: float,
         pool = pools(db, seed)
         first = TYPICAL[0]
         result["startup"]["first_answer_ms"] = 1000 * await driver.run(
-            first.command, first.options(random.Random(seed), pool))
+            first.command, first.options(random.Random(seed), pool), whole=True)
         _check(first, driver.last)
 
         # 3 + 4. Latency over the whole path, the no-op floor, and the raw SQL floor.
@@ -499,7 +499,7 @@ async def measure(n: int, root: Path, out: Path, *, samples: int, budget: float,
                                  "facts": changed_facts, "facts_per_s": changed_facts / seconds,
                                  "phases_s": phases.seconds, **ticker.summary()}
         result["reload_1pct"]["first_answer_after_ms"] = 1000 * await driver.run(
-            first.command, first.options(random.Random(seed), pool))
+            first.command, first.options(random.Random(seed), pool), whole=True)
         result["peak_rss_mb_after_reload_1pct"] = peak_rss_mb()
 
         with Phases() as phases:
@@ -513,7 +513,7 @@ async def measure(n: int, root: Path, out: Path, *, samples: int, budget: float,
                                 "facts_per_s": facts / seconds, "phases_s": phases.seconds,
                                 **ticker.summary()}
         result["reload_all"]["first_answer_after_ms"] = 1000 * await driver.run(
-            first.command, first.options(random.Random(seed), pool))
+            first.command, first.options(random.Random(seed), pool), whole=True)
         result["rss_mb"]["after_reloads"] = rss_mb()
     finally:
         await bot.close()

@@ -82,12 +82,15 @@ def suggest(value: str, options: Iterable[str], cutoff: float = 60) -> str | Non
     return best[0] if best else None
 
 
-def content_hash(folder: Path) -> str:
+def content_hash(folder: Path | str) -> str:
     """Of facts.toml + article.txt as they are on disk now (missing files hash as such)."""
     parts = []
     for name in (FACTS_FILE, TEXT_FILE):
         try:
-            parts.append((folder / name).read_bytes())
+            # Path.read_bytes' bytes, without pathlib and buffering: start-up hashes every
+            # article folder, and at 10,000 folders that overhead was half the time.
+            with open(os.path.join(folder, name), "rb", buffering=0) as f:
+                parts.append(f.readall())
         except OSError:
             parts.append(b"<missing>")
     return _digest(*parts)
@@ -109,15 +112,21 @@ def discover(root: Path) -> list[Path]:
         return [root]
     if not root.is_dir():
         return []
-    # os.scandir: a DirEntry knows whether it is a folder (following symlinks, as Path.is_dir
-    # does) mostly without a system call; at 10,000 folders this is 15x faster than iterdir.
+    return [root / name for name in article_folder_names(root)]
+
+
+def article_folder_names(root: Path) -> list[str]:
+    """The names of ``root``'s children that are article folders, sorted (the order of
+    sorted() on their paths). os.scandir: a DirEntry knows whether it is a folder (following
+    symlinks, as Path.is_dir does) mostly without a system call; 15x faster than iterdir at
+    10,000 folders."""
     found = []
     with os.scandir(root) as entries:
         for entry in entries:
             if entry.is_dir() and (os.path.exists(os.path.join(entry.path, FACTS_FILE))
                                    or os.path.exists(os.path.join(entry.path, TEXT_FILE))):
                 found.append(entry.name)
-    return [root / name for name in sorted(found)]  # the order sorted(paths) gives
+    return sorted(found)
 
 
 class _Lines:

@@ -30,8 +30,10 @@ from storage.model import DIFF_KINDS, Sheet
 from storage.rows import SheetRows, sheet_rows
 from storage.sheets import (
     FACTS_FILE,
+    TEXT_FILE,
     Problem,
     SheetError,
+    article_folder_names,
     content_hash,
     discover,
     duplicate_slugs,
@@ -44,6 +46,7 @@ READERS = 2  # connections answering queries; each answer holds one for its snap
 # streams them BATCH at a time through the one transaction, so its memory stays flat.
 STREAM_AT = 400
 BATCH = 20
+WORKER_NICE = 10  # the worker processes' scheduling priority, below the bot's
 # SQLite's page cache per connection (its default is 2 MiB): a load writes into every index of
 # a large database, and answers read the same pages again and again. Used as needed, not
 # reserved up front.
@@ -346,8 +349,9 @@ class Store:
                 if read_problems or duplicates or clashes:
                     continue  # refused: keep checking the rest, write nothing
                 old = await self._old_payloads([r.slug for r in rows if r.slug in known])
-                part, changes, flat = await asyncio.to_thread(_compare_batch, rows, old, known,
-                                                              loaded_at)
+                # A batch is small (about 1 ms of work here): on the loop it costs less than
+                # a thread that contends for the GIL with the writer and the result unpickling.
+                part, changes, flat = _compare_batch(rows, old, known, loaded_at)
                 _merge(lists, part)
                 replaced = [r.slug for r in rows]
                 loaded.extend(replaced)
@@ -545,7 +549,7 @@ def _compare_lists(rows: Sequence[SheetRows], removed: Sequence[str],
 def _compare_batch(rows: Sequence[SheetRows], old: dict[tuple[str, str], str], known: set[str],
                    at: str) -> tuple[_DiffLists, list[tuple[object, ...]],
                                      dict[str, list[tuple[object, ...]]]]:
-    """Runs in a worker thread: one streamed batch's diff, change rows and rows to insert."""
+    """One streamed batch's diff, change rows and rows to insert."""
     result, changes = _compare_lists(rows, (), old, known, at)
     return result, changes, _flat(rows)
 
@@ -574,15 +578,22 @@ def _scan(root: Path, stored: dict[str, tuple[str, str]], only_changed: bool) ->
     root = root.resolve()
     if not root.exists():
         raise SheetError([Problem(str(root), None, "", "no such file or folder")])
-    found = discover(root)
-    # str(f.resolve()) for each; a plain child of the resolved root needs no system calls.
-    folders = [str(f) if f.parent == root and not f.is_symlink() else str(f.resolve())
-               for f in found]
+    top = str(root)
+    if root.is_dir() and not (root / FACTS_FILE).exists() and not (root / TEXT_FILE).exists():
+        # discover()'s answer for a seeds folder, as strings (no Path per folder).
+        found: list[Path] = []
+        folders = [os.path.join(top, name) for name in article_folder_names(root)]
+    else:
+        found = discover(root)
+        folders = [str(f) for f in found]
+    # str(f.resolve()) for each: a plain child of the resolved root is its own resolved path.
+    folders = [f if os.path.dirname(f) == top and not os.path.islink(f)
+               else str(Path(f).resolve()) for f in folders]
     if not folders:
         raise SheetError([Problem(str(root), None, "", "no article folders found "
                                   "(each needs facts.toml and article.txt)")])
     display_root = root if root.is_dir() else root.parent
-    hashes = {f: content_hash(Path(f)) for f in folders if only_changed and f in stored}
+    hashes = {f: content_hash(f) for f in folders if only_changed and f in stored}
     unchanged: list[str] = []
     to_read: list[str] = []
     for folder in folders:
@@ -626,7 +637,10 @@ def _worker_pool() -> ProcessPoolExecutor | None:
     if workers < 2:
         return None
     try:
-        return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+        # Niced: they take the cores this process leaves idle, and never the event loop's
+        # turn (with every core busy validating, the loop's wake-ups came 20-60 ms late).
+        return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
+                                   initializer=os.nice, initargs=(WORKER_NICE,))
     except (OSError, NotImplementedError, ValueError):
         return None
 
