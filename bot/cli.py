@@ -5,13 +5,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import shlex
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from bot import __version__
-from bot.commands import UsageError
-from bot.console import answer_line, repl
+from bot.commands import UsageError, parse
+from bot.console import answer_page, every_page, repl
 from bot.render import to_text
 from bot.render_admin import load_headline, reload_view
 from bot.runner import StartError, run_bot, setup_logging
@@ -36,6 +37,11 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("console", help="answer slash commands typed here, e.g. /quotes speaker:Trump")
     ask = sub.add_parser("ask", help="answer one command and exit, e.g. newsbot ask '/who Lavrov'")
     ask.add_argument("line", help="the command, as typed in Discord")
+    pages = ask.add_mutually_exclusive_group()
+    pages.add_argument("--page", type=int, default=1, metavar="N",
+                       help="print page N of a long answer (default 1)")
+    pages.add_argument("--all", action="store_true",
+                       help="print every page of a long answer, one after another")
     check = sub.add_parser("check", help="validate fact sheets; exit 0 when all are valid")
     check.add_argument("path", nargs="?", type=Path,
                        help="seeds folder, article folder or facts.toml (default SEEDS_DIR)")
@@ -118,18 +124,31 @@ async def _async_main(args: argparse.Namespace, settings: Settings) -> int:
             return EXIT_OK if outcome.ok else EXIT_FAILED
         await _load_at_start(store, settings)
         if args.command == "ask":
-            try:
-                print(await answer_line(store, args.line))
-            except UsageError as exc:
-                print(f"newsbot: {exc}", file=sys.stderr)
-                return EXIT_USAGE
-            return EXIT_OK
+            return await _ask(store, args.line, args.page, args.all)
         interactive = sys.stdin.isatty()
         hint = CONNECT_HINT.format(seeds=settings.seeds_dir)
         print(hint + (" Type /help, or quit." if interactive else ""),
               file=sys.stdout if interactive else sys.stderr)
         bad = await repl(store, interactive=interactive)
         return EXIT_FAILED if bad and not interactive else EXIT_OK
+
+
+async def _ask(store: Store, line: str, page: int, every: bool) -> int:
+    try:
+        if every:
+            async for text in every_page(store, line):
+                print(text)
+            return EXIT_OK
+        command, options = parse(line)
+        printed = await answer_page(store, command, options, page)
+    except UsageError as exc:
+        print(f"newsbot: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    print(printed.text)
+    if printed.page < printed.pages:
+        print(f"More: newsbot ask --page {printed.page + 1} (or --all) {shlex.quote(line)}",
+              file=sys.stderr)
+    return EXIT_OK
 
 
 async def _load_at_start(store: Store, settings: Settings) -> None:

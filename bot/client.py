@@ -9,10 +9,9 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.checks import NotModerator
-from bot.respond import NO_PINGS, send
+from bot import errors
+from bot.respond import NO_PINGS
 from bot.settings import Settings
-from storage.db import StoreError
 from storage.sheets import SheetError
 from storage.store import Clock, Store, utc_now
 
@@ -26,36 +25,7 @@ DEFER_AFTER = 2.0  # seconds of work before we defer; Discord's deadline is 3 s
 class NewsTree(app_commands.CommandTree["NewsBot"]):
     async def on_error(self, interaction: discord.Interaction[NewsBot],
                        error: app_commands.AppCommandError) -> None:
-        """Every failure becomes a short ephemeral message; tracebacks go to the log only."""
-        original = error.original if isinstance(error, app_commands.CommandInvokeError) else error
-        if isinstance(error, app_commands.CommandOnCooldown):
-            seconds = max(1, round(error.retry_after))
-            message = f"That was quick. Try again in {seconds} s."
-        elif isinstance(error, app_commands.NoPrivateMessage):
-            message = "This command works in a server channel, not in direct messages."
-        elif isinstance(error, app_commands.TransformerError):
-            message = "I couldn't use the value given for one of the options; pick it from the list."
-        elif isinstance(error, NotModerator):
-            message = ("Only moderators can do this: members with Manage Server or a "
-                       "moderator role.")
-        elif isinstance(error, app_commands.CheckFailure):
-            message = "You can't use this command here."
-        elif isinstance(original, StoreError):
-            log.warning("store error on interaction %s: %s", interaction.id, original)
-            message = "The fact database is busy or unavailable right now. Try again in a moment."
-        else:
-            name = interaction.command.qualified_name if interaction.command else "?"
-            log.error("command /%s failed (interaction %s)", name, interaction.id,
-                      exc_info=original)
-            message = (f"Something went wrong answering that. It has been logged "
-                       f"(reference {interaction.id}).")
-        try:
-            if interaction.extras.get("deferred_publicly"):
-                await interaction.delete_original_response()  # the public "thinking…" message
-            await send(interaction, content=message, ephemeral=True)
-        except discord.HTTPException:
-            log.warning("could not tell the user about the error on interaction %s",
-                        interaction.id)
+        await errors.report(interaction, error)
 
 
 class NewsBot(commands.Bot):

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from storage import queries
 from storage.model import CLAIM_STATUSES, QUESTION_STATUSES
-from storage.results import Answer
+from storage.results import Answer, Page
 from storage.sheets import suggest
 from storage.store import Store
 
@@ -26,12 +26,18 @@ class Option:
     lookup: str | None = None  # what it autocompletes from: actor, topic, article or fact
 
 
+PAGE_SIZE = 10  # items per page of a list answer; one page is read and rendered at a time
+
+Run = Callable[[Store, dict[str, str], Page], Awaitable[Answer]]
+
+
 @dataclass(frozen=True)
 class Command:
     name: str
     description: str
     options: tuple[Option, ...]
-    run: Callable[[Store, dict[str, str]], Awaitable[Answer]] | None  # None: /help
+    # One page of the answer (list answers read only that page; the others ignore it).
+    run: Run | None  # None: /help
 
     @property
     def usage(self) -> str:
@@ -48,40 +54,43 @@ COMMANDS: dict[str, Command] = {c.name: c for c in (
                lookup="actor"),
         Option("topic", "On what, e.g. peacekeepers", lookup="topic"),
         Option("article", _ARTICLE, lookup="article"),
-    ), lambda st, o: queries.positions(st, o.get("actor"), o.get("topic"), o.get("article"))),
+    ), lambda st, o, pg: queries.positions(st, o.get("actor"), o.get("topic"),
+                                          o.get("article"), page=pg)),
     Command("quotes", "What exactly was said and by whom, verbatim", (
         Option("speaker", f"Who said it: {_ACTOR}", lookup="actor"),
         Option("contains", "Words the quote contains"),
         Option("article", _ARTICLE, lookup="article"),
-    ), lambda st, o: queries.quotes(st, o.get("speaker"), o.get("contains"), o.get("article"))),
+    ), lambda st, o, pg: queries.quotes(st, o.get("speaker"), o.get("contains"),
+                                       o.get("article"), page=pg)),
     Command("claims", "Claims and who disputes, rejects or supports them", (
         Option("status", "Only claims with this status", choices=("all", *CLAIM_STATUSES)),
         Option("actor", f"Claims made or answered by {_ACTOR}", lookup="actor"),
         Option("article", _ARTICLE, lookup="article"),
-    ), lambda st, o: queries.claims(st, o.get("status"), o.get("actor"), o.get("article"))),
+    ), lambda st, o, pg: queries.claims(st, o.get("status"), o.get("actor"), o.get("article"),
+                                       page=pg)),
     Command("questions", "Questions the story leaves open (and those answered)", (
         Option("topic", "About what, e.g. rare earths", lookup="topic"),
         Option("actor", f"Involving {_ACTOR}", lookup="actor"),
         Option("status", "Open, answered or all (default all, open first)",
                choices=("all", *QUESTION_STATUSES)),
         Option("article", _ARTICLE, lookup="article"),
-    ), lambda st, o: queries.questions(st, o.get("topic"), o.get("actor"), o.get("status"),
-                                       o.get("article"))),
+    ), lambda st, o, pg: queries.questions(st, o.get("topic"), o.get("actor"),
+                                          o.get("status"), o.get("article"), page=pg)),
     Command("who", "Profile of an actor: role, affiliation, positions and quotes", (
         Option("name", _ACTOR, required=True, lookup="actor"),
-    ), lambda st, o: queries.who(st, o["name"])),
+    ), lambda st, o, pg: queries.who(st, o["name"])),
     Command("search", "Search every fact for words", (
         Option("query", "Words to look for", required=True),
-    ), lambda st, o: queries.search(st, o["query"])),
+    ), lambda st, o, pg: queries.search(st, o["query"])),
     Command("source", "Where a fact comes from: its evidence in the article's own sentence", (
         Option("fact_id", "A fact id as shown in answers, e.g. kremlin-peacekeepers/q1",
                required=True, lookup="fact"),
-    ), lambda st, o: queries.source(st, o["fact_id"])),
+    ), lambda st, o, pg: queries.source(st, o["fact_id"])),
     Command("articles", "The articles the bot knows, with their facts", (),
-            lambda st, o: queries.articles(st)),
+            lambda st, o, pg: queries.articles(st, page=pg)),
     Command("timeline", "What happened when", (
         Option("article", _ARTICLE, lookup="article"),
-    ), lambda st, o: queries.timeline(st, o.get("article"))),
+    ), lambda st, o, pg: queries.timeline(st, o.get("article"), page=pg)),
     Command("help", "How to ask the bot", (), None),
 )}
 

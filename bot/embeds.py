@@ -2,6 +2,9 @@
 
 Long answers become several pages rather than being cut. A single fact too long for one page
 is split at a space with a visible "continued" marker, so nothing is ever cut silently.
+
+A list answer is read one page of items at a time (``View.paging``); when that page's items
+do not fit one embed they become parts ("page 3 of 32, part 2 of 3"), never a cut.
 """
 
 from __future__ import annotations
@@ -95,12 +98,19 @@ def pages(v: View, budget: int = PAGE_BUDGET) -> list[discord.Embed]:
     for number, body in enumerate(bodies, 1):
         description = "\n\n".join(x for x in (head, body) if x) or v.empty or "\u200b"
         embed = discord.Embed(title=title, description=description, colour=COLOUR)
-        marker = f"page {number} of {len(bodies)}" if len(bodies) > 1 else ""
-        text = " · ".join(x for x in (footer, marker) if x)
+        text = " · ".join(x for x in (footer, marker(v, number, len(bodies))) if x)
         if text:
             embed.set_footer(text=text)
         embeds.append(embed)
     return embeds
+
+
+def marker(v: View, part: int, parts: int) -> str:
+    """Where an embed stands: "page 2 of 3" among the embeds of one View, or, for a list
+    answer read a page at a time, "positions 21–30 of 312 · page 3 of 32[, part 2 of 3]"."""
+    if v.paging is None:
+        return f"page {part} of {parts}" if parts > 1 else ""
+    return v.paging.label + (f", part {part} of {parts}" if parts > 1 else "")
 
 
 def embed_size(embed: discord.Embed) -> int:

@@ -15,12 +15,16 @@ from storage.results import (
     Answer,
     ArticleRef,
     ArticlesAnswer,
+    ClaimItem,
     ClaimsAnswer,
     Match,
     NotFound,
+    PagedAnswer,
+    PositionItem,
     PositionsAnswer,
     ProfileAnswer,
     QuestionsAnswer,
+    QuoteItem,
     QuotesAnswer,
     SearchAnswer,
     SourceAnswer,
@@ -60,12 +64,31 @@ class Block:
 
 
 @dataclass(frozen=True)
+class Paging:
+    """Where the blocks of a View stand in the whole answer, read one page at a time."""
+
+    noun: str    # what the items are: "positions", "events", "articles", ...
+    first: int   # 1-based number of the first item shown
+    last: int
+    total: int   # every item of the answer
+    number: int  # this page
+    pages: int   # every page of the answer
+
+    @property
+    def label(self) -> str:
+        """E.g. "positions 21–30 of 312 · page 3 of 32"."""
+        return f"{self.noun} {self.first}–{self.last} of {self.total} · " \
+            f"page {self.number} of {self.pages}"
+
+
+@dataclass(frozen=True)
 class View:
     title: str
     notes: tuple[str, ...]
     blocks: tuple[Block, ...]
     footer: str
     empty: str = ""  # said when there are no blocks
+    paging: Paging | None = None  # set when the answer has more than one page
 
     @property
     def found(self) -> bool:
@@ -157,9 +180,24 @@ def _or(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " or " + items[-1]
 
 
+def paging(answer: PagedAnswer, shown: int, noun: str) -> Paging | None:
+    """``shown``: how many items of the answer this page holds."""
+    if answer.page is None or answer.pages <= 1 or not shown:
+        return None
+    return Paging(noun, answer.offset + 1, answer.offset + shown, answer.total,
+                  answer.page.number, answer.pages)
+
+
+NOUNS = {PositionsAnswer: "positions", QuotesAnswer: "quotes", ClaimsAnswer: "claims",
+         QuestionsAnswer: "questions", TimelineAnswer: "events", ArticlesAnswer: "articles"}
+
+
 def _view(command: str, answer: Answer, blocks: list[Block], s: Style, empty: str) -> View:
+    paged = paging(answer, len(blocks), NOUNS[type(answer)]) \
+        if isinstance(answer, PagedAnswer) else None
     return View(title=_title(command, answer, s), notes=_notes(answer, s), blocks=tuple(blocks),
-                footer=footer(answer.articles), empty="" if answer.not_found else empty)
+                footer=footer(answer.articles), empty="" if answer.not_found else empty,
+                paging=paged)
 
 
 @singledispatch
@@ -167,47 +205,53 @@ def view(answer: Answer, s: Style = PLAIN) -> View:
     raise TypeError(f"no renderer for {type(answer).__name__}")
 
 
+def _position_block(p: PositionItem, s: Style) -> Block:
+    via = f" (via {s.text(p.via)})" if p.via else ""
+    return Block(tuple(x for x in (
+        f"{_stance(p.stance)} · {s.bold(s.text(p.actor_name))} on {s.text(p.topic_name)} "
+        f"{_cite(p.fact_id, s)}",
+        f"  {s.text(p.summary)}{via}",
+        _evidence_line(p.evidence, s)) if x))
+
+
+def _quote_block(q: QuoteItem, s: Style) -> Block:
+    where = ", ".join(x for x in (q.setting, f"via {q.via}" if q.via else None) if x)
+    # The quote is shown whole and verbatim: never shortened, never re-punctuated.
+    return Block(tuple(x for x in (
+        f"“{s.text(q.text)}” — {s.bold(s.text(q.speaker_name))}, {s.text(q.cue)} "
+        f"{_cite(q.fact_id, s)}",
+        f"  {s.text(where)}" if where else "",
+        f"  {s.italic(s.text(q.context))}" if q.context else "") if x))
+
+
+def _claim_block(c: ClaimItem, s: Style) -> Block:
+    lines = [f"{STATUS_MARK.get(c.status, '•')} {c.status} · {s.bold(s.text(c.claimant_name))}"
+             f" claims: {s.text(c.claim)} {_cite(c.fact_id, s)}"]
+    for r in c.responses:
+        via = f" (via {s.text(r.via)})" if r.via else ""
+        lines.append(f"  {RESPONSE_MARK.get(r.response, '•')} {s.text(r.actor_name)} "
+                     f"{r.response}: {s.text(r.summary)}{via} {_cite(r.fact_id, s)}")
+    if not c.responses:
+        lines.append("  No response from other actors in the article.")
+    return Block(tuple(lines))
+
+
 @view.register
 def _(answer: PositionsAnswer, s: Style = PLAIN) -> View:
-    blocks = []
-    for p in answer.items:
-        via = f" (via {s.text(p.via)})" if p.via else ""
-        blocks.append(Block(tuple(x for x in (
-            f"{_stance(p.stance)} · {s.bold(s.text(p.actor_name))} on {s.text(p.topic_name)} "
-            f"{_cite(p.fact_id, s)}",
-            f"  {s.text(p.summary)}{via}",
-            _evidence_line(p.evidence, s)) if x)))
-    return _view("Positions", answer, blocks, s, "No positions match.")
+    return _view("Positions", answer, [_position_block(p, s) for p in answer.items], s,
+                 "No positions match.")
 
 
 @view.register
 def _(answer: QuotesAnswer, s: Style = PLAIN) -> View:
-    blocks = []
-    for q in answer.items:
-        where = ", ".join(x for x in (q.setting, f"via {q.via}" if q.via else None) if x)
-        # The quote is shown whole and verbatim: never shortened, never re-punctuated.
-        blocks.append(Block(tuple(x for x in (
-            f"“{s.text(q.text)}” — {s.bold(s.text(q.speaker_name))}, {s.text(q.cue)} "
-            f"{_cite(q.fact_id, s)}",
-            f"  {s.text(where)}" if where else "",
-            f"  {s.italic(s.text(q.context))}" if q.context else "") if x)))
-    return _view("Quotes", answer, blocks, s, "No quotes match.")
+    return _view("Quotes", answer, [_quote_block(q, s) for q in answer.items], s,
+                 "No quotes match.")
 
 
 @view.register
 def _(answer: ClaimsAnswer, s: Style = PLAIN) -> View:
-    blocks = []
-    for c in answer.items:
-        lines = [f"{STATUS_MARK.get(c.status, '•')} {c.status} · {s.bold(s.text(c.claimant_name))}"
-                 f" claims: {s.text(c.claim)} {_cite(c.fact_id, s)}"]
-        for r in c.responses:
-            via = f" (via {s.text(r.via)})" if r.via else ""
-            lines.append(f"  {RESPONSE_MARK.get(r.response, '•')} {s.text(r.actor_name)} "
-                         f"{r.response}: {s.text(r.summary)}{via} {_cite(r.fact_id, s)}")
-        if not c.responses:
-            lines.append("  No response from other actors in the article.")
-        blocks.append(Block(tuple(lines)))
-    return _view("Claims", answer, blocks, s, "No claims match.")
+    return _view("Claims", answer, [_claim_block(c, s) for c in answer.items], s,
+                 "No claims match.")
 
 
 @view.register
@@ -247,7 +291,7 @@ def _(answer: ArticlesAnswer, s: Style = PLAIN) -> View:
             f"  {s.text(a.ref.outlet)}, {_when(a.ref)}{url}",
             f"  {counts or 'no facts'}")))
     return View(title="Articles", notes=(), blocks=tuple(blocks), footer="",
-                empty="No articles are loaded.")
+                empty="No articles are loaded.", paging=paging(answer, len(blocks), "articles"))
 
 
 @view.register
@@ -258,6 +302,9 @@ def _(answer: SearchAnswer, s: Style = PLAIN) -> View:
         snippet = snippet.replace(HIT_START, s.hit[0]).replace(HIT_END, s.hit[1])
         blocks.append(Block((f"{h.kind} {_cite(h.fact_id, s)}", f"  {snippet}")))
     notes = ["No fact has every word; showing facts with some of them."] if answer.any_word else []
+    if answer.more:
+        notes.append(f"More than {len(answer.items)} facts match: these are the ones loaded most "
+                     "recently. Add a word to narrow the search.")
     empty = ("Type some words to search for." if not any(c.isalnum() for c in answer.query)
              else "Nothing matches.")
     return View(title=_title("Search", answer, s), notes=tuple(notes), blocks=tuple(blocks),
@@ -278,9 +325,18 @@ def _(answer: ProfileAnswer, s: Style = PLAIN) -> View:
     if answer.aliases:
         head.append(f"  also called: {s.text(', '.join(answer.aliases))}")
     blocks = [Block(tuple(head))]
-    blocks += view(PositionsAnswer(items=answer.positions), s).blocks
-    blocks += view(QuotesAnswer(items=answer.quotes), s).blocks
-    blocks += view(ClaimsAnswer(items=answer.claims), s).blocks
+    # /who is a summary: the first few of each kind, then how many more and where they are.
+    for shown, total, what, command in (
+            ([_position_block(p, s) for p in answer.positions], answer.positions_total,
+             "positions", f"/positions actor:{answer.name}"),
+            ([_quote_block(q, s) for q in answer.quotes], answer.quotes_total, "quotes",
+             f"/quotes speaker:{answer.name}"),
+            ([_claim_block(c, s) for c in answer.claims], answer.claims_total, "claims",
+             f"/claims actor:{answer.name}")):
+        blocks += shown
+        if total > len(shown):
+            blocks.append(Block((f"… and {total - len(shown)} more {what}: "
+                                 f"{s.code(command)}",)))
     return _view("Who", answer, blocks, s, "")
 
 
@@ -309,6 +365,8 @@ def to_text(v: View) -> str:
         out.append(v.empty)
     if v.footer:
         out.append(v.footer)
+    if v.paging:
+        out.append(v.paging.label)
     return "\n".join(out)
 
 

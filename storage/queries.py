@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from rapidfuzz import fuzz, process
 
 from storage.names import NameIndex, name_index
+from storage.ranking import by_relevance
 from storage.results import (
     Answer,
     ArticleRef,
@@ -20,6 +22,7 @@ from storage.results import (
     EventItem,
     Match,
     NotFound,
+    Page,
     PositionItem,
     PositionsAnswer,
     ProfileAnswer,
@@ -44,6 +47,7 @@ SEARCH_LIMIT = 50
 MAX_SEARCH_TERMS = 16
 MAX_TERM_LENGTH = 64
 ORDER = "ar.published IS NULL, ar.published DESC, ar.slug, f.seq"
+WHO_ITEMS = 5  # how many positions, quotes and claims /who shows of each; the rest are counted
 
 
 class _Filters:
@@ -130,6 +134,60 @@ def _refs_of(rows: Iterable[Any]) -> dict[str, ArticleRef]:
     return {slug: refs[slug] for slug in sorted(refs)}
 
 
+def _read_page(conn: sqlite3.Connection, count_sql: str, page_sql: str, params: tuple[Any, ...],
+               page: Page, walk_sql: str | None = None, probes: int = 1
+               ) -> tuple[list[sqlite3.Row], int, Page]:
+    """On the connection's thread, in one trip: the total, then the page (clamped to the last
+    one: the facts may have changed since the page number was chosen).
+
+    ``walk_sql``, the same page read by walking the articles in answer order: it stops once
+    the page is full and sorts nothing, but looks into every article it passes (``probes``
+    index lookups in each). ``page_sql`` finds every matching fact and keeps the best.
+    The count says which is cheaper: walking wins when the facts are a dense share of the
+    archive (no name filter, or a big country's roll-up on its first pages)."""
+    row = conn.execute(count_sql, params).fetchone()
+    total = int(row[0]) if row else 0
+    last_page = max(1, -(-total // page.size))
+    if page.number > last_page or page.number < 1:
+        page = Page(min(max(page.number, 1), last_page), page.size)
+    if walk_sql is not None and total:
+        row = conn.execute("SELECT count(*) FROM articles").fetchone()
+        articles = int(row[0]) if row else 0
+        # Articles walked ~ articles * (offset + size) / total, each ``probes`` lookups;
+        # finding them all instead reads ~ total index entries and sorts them.
+        if articles * (page.offset + page.size) * probes < total * total:
+            page_sql = walk_sql
+    rows = conn.execute(page_sql, (*params, page.size, page.offset)).fetchall()
+    return rows, total, page
+
+
+async def _fact_page(store: Store, f: _Filters, page: Page | None, order: str = ORDER,
+                     last: bool = False) -> tuple[list[Any], int, Page | None]:
+    """The fact rows (``_FACT_SELECT``) of one page in ``order``, the number of facts that
+    match, and the page read. ``page`` None: every matching row.
+
+    LIMIT/OFFSET rather than keyset: the pager only steps one page either way, an exact
+    "21-30 of 312" comes free with the offset, and a page number survives a reload (clamped)
+    where a cursor's fact may be gone. The page's ids are chosen first from indexes alone,
+    then only those facts are read whole, so a name with thousands of facts reads ten
+    payloads, not thousands."""
+    if page is None:
+        rows = await _rows(store, f"{_FACT_SELECT} WHERE {f.sql()} ORDER BY {order}", f.params,
+                           last=last)
+        return rows, len(rows), None
+    count_sql = f"SELECT count(*) FROM facts f WHERE {f.sql()}"
+    pick = f"WHERE {f.sql()} ORDER BY {order} LIMIT ? OFFSET ?"
+    page_sql = (f"{_FACT_SELECT} WHERE f.rowid IN (SELECT f.rowid FROM facts f "
+                f"JOIN articles ar ON ar.slug = f.article {pick}) ORDER BY {order}")
+    # CROSS JOIN makes SQLite walk the articles in answer order (articles_by_order) and take
+    # each one's matching facts in sheet order: only possible when the order is ORDER.
+    walk_sql = (f"{_FACT_SELECT} WHERE f.rowid IN (SELECT f.rowid FROM articles ar "
+                f"CROSS JOIN facts f ON f.article = ar.slug {pick}) ORDER BY {order}"
+                ) if order == ORDER else None
+    return await store.call(_read_page, count_sql, page_sql, tuple(f.params), page, walk_sql,
+                            max(1, len(f.params)), last=last)
+
+
 _FACT_SELECT = (
     "SELECT f.id, f.article, f.kind, f.actor, f.topic, f.label, f.text, f.payload, "
     "a.name AS actor_name, t.name AS topic_name, ar.title AS ref_title, "
@@ -169,7 +227,7 @@ def _via(payload: dict[str, Any], actors: NameIndex) -> str | None:
 
 @lazy_snapshot
 async def positions(store: Store, actor: str | None = None, topic: str | None = None,
-                    article: str | None = None) -> PositionsAnswer:
+                    article: str | None = None, *, page: Page | None = None) -> PositionsAnswer:
     f = _Filters()
     f.where.append("f.kind = 'position'")
     m = await _resolve(store, f, "actor", "actor", actor, rollup=True)
@@ -184,15 +242,15 @@ async def positions(store: Store, actor: str | None = None, topic: str | None = 
     if f.not_found:
         return PositionsAnswer(**f.answer_fields())
     actors = await name_index(store, "actor")
-    rows = await _rows(store, f"{_FACT_SELECT} WHERE {f.sql()} ORDER BY {ORDER}", f.params,
-                       last=True)
+    rows, total, page = await _fact_page(store, f, page, last=True)
     items = tuple([_position(r, actors) for r in rows])
-    return PositionsAnswer(items=items, articles=_refs_of(rows), **f.answer_fields())
+    return PositionsAnswer(items=items, articles=_refs_of(rows), total=total, page=page,
+                           **f.answer_fields())
 
 
 @lazy_snapshot
 async def quotes(store: Store, speaker: str | None = None, contains: str | None = None,
-                 article: str | None = None) -> QuotesAnswer:
+                 article: str | None = None, *, page: Page | None = None) -> QuotesAnswer:
     f = _Filters()
     f.where.append("f.kind = 'quote'")
     m = await _resolve(store, f, "speaker", "actor", speaker, rollup=True)
@@ -212,10 +270,10 @@ async def quotes(store: Store, speaker: str | None = None, contains: str | None 
     if f.not_found:
         return QuotesAnswer(**f.answer_fields())
     actors = await name_index(store, "actor")
-    rows = await _rows(store, f"{_FACT_SELECT} WHERE {f.sql()} ORDER BY {ORDER}", f.params,
-                       last=True)
+    rows, total, page = await _fact_page(store, f, page, last=True)
     items = tuple([_quote(r, actors) for r in rows])
-    return QuotesAnswer(items=items, articles=_refs_of(rows), **f.answer_fields())
+    return QuotesAnswer(items=items, articles=_refs_of(rows), total=total, page=page,
+                        **f.answer_fields())
 
 
 async def _involving(f: _Filters, keys: Sequence[str]) -> None:
@@ -227,11 +285,12 @@ async def _involving(f: _Filters, keys: Sequence[str]) -> None:
     f.where = [f"+{w}" if w.startswith("f.kind = ") else w for w in f.where]
 
 
-async def _claims(store: Store, where: str, params: Sequence[Any], last: bool = False
-                  ) -> tuple[list[ClaimItem], dict[str, ArticleRef]]:
-    """The claims with their responses, and the articles they cite."""
+async def _claims(store: Store, f: _Filters, page: Page | None, last: bool = False
+                  ) -> tuple[list[ClaimItem], dict[str, ArticleRef], int, Page | None]:
+    """The claims of one page with their responses, the articles they cite, the number of
+    claims that match and the page read."""
     actors = await name_index(store, "actor")
-    rows = await _rows(store, f"{_FACT_SELECT} WHERE {where} ORDER BY {ORDER}", params)
+    rows, total, page = await _fact_page(store, f, page)  # the responses come next
     # Every claim's responses in one statement per 500 claims, not one per claim.
     by_claim: dict[str, list[Any]] = {}
     ids = [r["id"] for r in rows]
@@ -254,12 +313,12 @@ async def _claims(store: Store, where: str, params: Sequence[Any], last: bool = 
         items.append(ClaimItem(
             r["id"], r["article"], r["actor"], r["actor_name"], r["text"], r["label"],
             _evidence(json.loads(r["payload"])), tuple(answers)))
-    return items, _refs_of(rows)
+    return items, _refs_of(rows), total, page
 
 
 @lazy_snapshot
 async def claims(store: Store, status: str | None = None, actor: str | None = None,
-                 article: str | None = None) -> ClaimsAnswer:
+                 article: str | None = None, *, page: Page | None = None) -> ClaimsAnswer:
     f = _Filters()
     f.where.append("f.kind = 'claim'")
     if status and status != "all":
@@ -272,13 +331,15 @@ async def claims(store: Store, status: str | None = None, actor: str | None = No
     await _article_filter(store, f, article)
     if f.not_found:
         return ClaimsAnswer(**f.answer_fields())
-    items, refs = await _claims(store, f.sql(), f.params, last=True)
-    return ClaimsAnswer(items=tuple(items), articles=refs, **f.answer_fields())
+    items, refs, total, page = await _claims(store, f, page, last=True)
+    return ClaimsAnswer(items=tuple(items), articles=refs, total=total, page=page,
+                        **f.answer_fields())
 
 
 @lazy_snapshot
 async def questions(store: Store, topic: str | None = None, actor: str | None = None,
-                    status: str | None = None, article: str | None = None) -> QuestionsAnswer:
+                    status: str | None = None, article: str | None = None, *,
+                    page: Page | None = None) -> QuestionsAnswer:
     f = _Filters()
     f.where.append("f.kind = 'question'")
     m = await _resolve(store, f, "topic", "topic", topic)
@@ -297,8 +358,8 @@ async def questions(store: Store, topic: str | None = None, actor: str | None = 
         return QuestionsAnswer(**f.answer_fields())
     actors = await name_index(store, "actor")
     # Open questions first: they are what a reporter is chasing.
-    rows = await _rows(store, f"{_FACT_SELECT} WHERE {f.sql()} "
-                              f"ORDER BY f.label = 'answered', {ORDER}", f.params, last=True)
+    rows, total, page = await _fact_page(store, f, page, f"f.label = 'answered', {ORDER}",
+                                         last=True)
     items = []
     for r in rows:
         p = json.loads(r["payload"])
@@ -306,39 +367,55 @@ async def questions(store: Store, topic: str | None = None, actor: str | None = 
             r["id"], r["article"], r["text"], r["label"], r["topic_name"],
             _names(actors, p.get("actors") or ()), p.get("answer"),
             _evidence(p), tuple(p.get("answer_evidence") or ())))
-    return QuestionsAnswer(items=tuple(items), articles=_refs_of(rows), **f.answer_fields())
+    return QuestionsAnswer(items=tuple(items), articles=_refs_of(rows), total=total, page=page,
+                           **f.answer_fields())
 
 
 @lazy_snapshot
-async def timeline(store: Store, article: str | None = None) -> TimelineAnswer:
+async def timeline(store: Store, article: str | None = None, *,
+                   page: Page | None = None) -> TimelineAnswer:
     f = _Filters()
     f.where.append("f.kind = 'event'")
     await _article_filter(store, f, article)
     if f.not_found:
         return TimelineAnswer(**f.answer_fields())
     actors = await name_index(store, "actor")
-    rows = await _rows(store, f"{_FACT_SELECT} WHERE {f.sql()} ORDER BY {ORDER}", f.params,
-                       last=True)
+    rows, total, page = await _fact_page(store, f, page, last=True)
     items = []
     for r in rows:
         p = json.loads(r["payload"])
         items.append(EventItem(r["id"], r["article"], p["when"], p.get("date"), r["text"],
                                _names(actors, p.get("actors") or ()), _evidence(p)))
-    return TimelineAnswer(items=tuple(items), articles=_refs_of(rows), **f.answer_fields())
+    return TimelineAnswer(items=tuple(items), articles=_refs_of(rows), total=total, page=page,
+                          **f.answer_fields())
+
+
+ARTICLE_ORDER = "ar.published IS NULL, ar.published DESC, ar.slug"
 
 
 @lazy_snapshot
-async def articles(store: Store) -> ArticlesAnswer:
+async def articles(store: Store, *, page: Page | None = None) -> ArticlesAnswer:
+    select = "SELECT slug, title, outlet, published, url FROM articles ar"
+    if page is None:
+        rows = await _rows(store, f"{select} ORDER BY {ARTICLE_ORDER}", ())
+        total = len(rows)
+    else:
+        rows, total, page = await store.call(
+            _read_page, "SELECT count(*) FROM articles",
+            f"{select} ORDER BY {ARTICLE_ORDER} LIMIT ? OFFSET ?", (), page)
+    # Counted for the page's articles only: over every fact it is a scan of the whole table.
     counts: dict[str, dict[str, int]] = {}
-    for row in await _rows(store, "SELECT article, kind, count(*) AS n FROM facts "
-                                  "GROUP BY article, kind", ()):
-        counts.setdefault(row["article"], {})[row["kind"]] = row["n"]
-    rows = await _rows(store, "SELECT slug, title, outlet, published, url FROM articles ar "
-                              "ORDER BY ar.published IS NULL, ar.published DESC, ar.slug", (),
-                       last=True)
+    slugs = [r["slug"] for r in rows]
+    for start in range(0, len(slugs), 500):
+        chunk = slugs[start:start + 500]
+        for row in await _rows(store, "SELECT article, kind, count(*) AS n FROM facts "
+                                      f"WHERE {_in('article', chunk)} GROUP BY article, kind",
+                               chunk, last=start + 500 >= len(slugs)):
+            counts.setdefault(row["article"], {})[row["kind"]] = row["n"]
     items = tuple(ArticleSummary(ArticleRef(r["slug"], r["title"], r["outlet"], r["published"],
                                             r["url"]), counts.get(r["slug"], {})) for r in rows)
-    return ArticlesAnswer(items=items, articles={i.ref.slug: i.ref for i in items})
+    return ArticlesAnswer(items=items, articles={i.ref.slug: i.ref for i in items}, total=total,
+                          page=page)
 
 
 @lazy_snapshot
@@ -349,8 +426,13 @@ async def who(store: Store, name: str) -> ProfileAnswer:
         return ProfileAnswer(**f.answer_fields()) if f.not_found else ProfileAnswer(
             not_found=NotFound("actor", name, ()), filters={"name": name})
     key = m.keys[0]
-    profile = (await _rows(
-        store, "SELECT a.*, a.payload AS payload FROM actors a JOIN articles ar "
+    # The actor as its newest dated article has it: the article the name directory shows the
+    # actor's name from (storage/names.py), so the profile and every answer agree on the name.
+    shown = await _rows(store, "SELECT a.* FROM name_shown s JOIN actors a ON a.article = "
+                               "s.article AND a.key = s.key WHERE s.entity = 'actor' AND s.key = ?",
+                        (key,))
+    profile = shown[0] if shown else (await _rows(
+        store, "SELECT a.* FROM actors a JOIN articles ar "
                "ON ar.slug = a.article WHERE a.key = ? "
                "ORDER BY ar.published IS NULL DESC, ar.published, ar.loaded_at", (key,)))[-1]
     p = json.loads(profile["payload"])
@@ -363,21 +445,31 @@ async def who(store: Store, name: str) -> ProfileAnswer:
                                   "AND affiliation IS NOT NULL LIMIT 1", (parent,))
         parent = rows[0]["affiliation"] if rows else None
     _, members = await _rollup(store, (key,))
-    pos_rows = await _rows(store, f"{_FACT_SELECT} WHERE f.kind = 'position' AND f.actor = ? "
-                                  f"ORDER BY {ORDER}", (key,))
-    quote_rows = await _rows(store, f"{_FACT_SELECT} WHERE f.kind = 'quote' AND f.actor = ? "
-                                    f"ORDER BY {ORDER}", (key,))
+    # A summary: the first few of each, with how many there are in all; the full lists are
+    # /positions, /quotes and /claims, read a page at a time.
+    first = Page(1, WHO_ITEMS)
+    pos_rows, pos_total, _ = await _fact_page(store, _own(key, "position"), first)
+    quote_rows, quote_total, _ = await _fact_page(store, _own(key, "quote"), first)
     pos = tuple([_position(r, index) for r in pos_rows])
     quo = tuple([_quote(r, index) for r in quote_rows])
-    claim_items, _ = await _claims(store, "f.kind = 'claim' AND f.actor = ?", (key,))
+    claim_items, _, claim_total, _ = await _claims(store, _own(key, "claim"), first)
     cla = tuple(claim_items)
     slugs = {profile["article"], *(i.article for i in pos), *(i.article for i in quo),
              *(i.article for i in cla)}
     return ProfileAnswer(
         key=key, name=profile["name"], kind=profile["kind"], role=profile["role"],
         aliases=tuple(p.get("aliases") or ()), affiliation_chain=tuple(chain), members=members,
-        evidence=_evidence(p), positions=pos, quotes=quo, claims=cla,
+        evidence=_evidence(p), positions=pos, quotes=quo, claims=cla, positions_total=pos_total,
+        quotes_total=quote_total, claims_total=claim_total,
         articles=await _refs(store, slugs, last=True), **f.answer_fields())
+
+
+def _own(key: str, kind: str) -> _Filters:
+    """The facts of one kind held, said or made by one actor (no roll-up)."""
+    f = _Filters()
+    f.where += ["f.kind = ?", "f.actor = ?"]
+    f.params += [kind, key]
+    return f
 
 
 def fts_query(text: str, any_word: bool = False) -> str | None:
@@ -395,17 +487,23 @@ async def search(store: Store, query: str, limit: int = SEARCH_LIMIT) -> SearchA
     expression = fts_query(query)
     if expression is None:
         return SearchAnswer(query=query, filters=typed)
-    sql = ("SELECT f.id, f.article, f.kind, f.text, "
+    # Newest first (the most recently loaded facts: FTS5 walks its index by rowid and stops at
+    # limit + 1 matches), and when every match fits in the answer, the most relevant first
+    # (storage.ranking). Ranking with FTS5's bm25 reads every fact that has any of the words:
+    # hundreds of milliseconds for two common words in a newsroom archive.
+    sql = ("SELECT facts_fts.rowid AS rid, f.id, f.article, f.kind, f.text, f.search, "
            f"snippet(facts_fts, 0, '{HIT_START}', '{HIT_END}', '…', 16) AS snip "
            "FROM facts_fts JOIN facts f ON f.rowid = facts_fts.rowid "
-           "WHERE facts_fts MATCH ? ORDER BY rank LIMIT ?")
-    rows = await _rows(store, sql, (expression, limit))
+           "WHERE facts_fts MATCH ? ORDER BY facts_fts.rowid DESC LIMIT ?")
+    rows = await _rows(store, sql, (expression, limit + 1))
     any_word = False
     if not rows and " " in expression:
         any_word = True
-        rows = await _rows(store, sql, (fts_query(query, any_word=True), limit))
+        rows = await _rows(store, sql, (fts_query(query, any_word=True), limit + 1))
+    more = len(rows) > limit
+    rows = rows[:limit] if more else by_relevance(rows, query)
     items = tuple(SearchHit(r["id"], r["article"], r["kind"], r["text"], r["snip"]) for r in rows)
-    return SearchAnswer(query=query, items=items, any_word=any_word, filters=typed,
+    return SearchAnswer(query=query, items=items, any_word=any_word, more=more, filters=typed,
                         articles=await _refs(store, (i.article for i in items), last=True))
 
 
@@ -416,10 +514,9 @@ async def source(store: Store, fact_id: str) -> SourceAnswer:
     rows = await _rows(store, "SELECT id, article, kind, text, payload FROM facts WHERE id = ?",
                        (wanted,)) if wanted else []
     if not rows and wanted and "/" not in wanted:
-        # substr, not LIKE: SQLite cuts a LIKE pattern at a NUL, and %/_ need no escaping.
-        rows = await _rows(store, "SELECT id, article, kind, text, payload FROM facts "
-                                  "WHERE substr(id, -?) = ? LIMIT 26",
-                           (len(wanted) + 1, "/" + wanted))
+        # An id typed without its article (`q1`, `r3`): every article's, by the part after the
+        # slug (index searches: facts_by_local), to say which are meant.
+        rows = await store.call(_ids_ending_on, wanted)
         if len(rows) > 1:
             return SourceAnswer(not_found=NotFound("fact", fact_id,
                                                    tuple(r["id"] for r in rows[:5])),
@@ -462,17 +559,72 @@ async def _similar_ids(store: Store, wanted: str) -> tuple[str, ...]:
 
 @lazy_snapshot
 async def fact_ids(store: Store, typed: str, limit: int = 25) -> list[str]:
-    """Fact ids for autocomplete: prefix matches first, then ids containing what was typed."""
+    """Fact ids for autocomplete: ids starting with what was typed; then ids whose part after
+    the slug contains it ('q1' finds every article's q1, then oq1, oq10...: shortest part
+    first); then, for a piece of a slug ('peacekeep', 'peacekeepers/q'), the ids of the
+    articles whose slug contains it. Never a scan of every id: the parts after the slug are a
+    few dozen values, read from an index (migration 0005)."""
     wanted = typed.strip().lower()
-    rows = await _rows(store, "SELECT id FROM facts WHERE id >= ? AND id < ? ORDER BY id LIMIT ?",
-                       (wanted, wanted + "\uffff", limit))
-    found = [r["id"] for r in rows]
+    found = await store.call(_fact_ids_on, wanted, limit)
     if len(found) < limit and wanted:
-        # instr, not LIKE: SQLite cuts a LIKE pattern at a NUL, and %/_ need no escaping.
-        more = await _rows(store, "SELECT id FROM facts WHERE instr(id, ?) > 0 "
-                                  "ORDER BY length(id), id LIMIT ?", (wanted, limit))
-        found += [r["id"] for r in more if r["id"] not in found]
+        head, _, tail = wanted.partition("/")
+        slugs = sorted(s for s in (await name_index(store, "article")).display
+                       if head in s and not wanted.startswith(s + "/"))[:limit]
+        if slugs:
+            found += [i for i in await store.call(_ids_in_articles, slugs, tail, limit)
+                      if i not in found]
     return found[:limit]
+
+
+_LOCAL = "substr(id, length(article) + 2)"  # the part of an id after its slug: facts_by_local
+
+
+def _fact_ids_on(conn: sqlite3.Connection, wanted: str, limit: int) -> list[str]:
+    found = [r[0] for r in conn.execute(
+        "SELECT id FROM facts WHERE id >= ? AND id < ? ORDER BY id LIMIT ?",
+        (wanted, wanted + "\uffff", limit))]
+    if len(found) >= limit or not wanted:
+        return found
+    for local in sorted((p for p in _local_parts(conn) if wanted in p), key=lambda p: (len(p), p)):
+        found += [r[0] for r in conn.execute(
+            f"SELECT id FROM facts WHERE {_LOCAL} = ? ORDER BY id LIMIT ?",
+            (local, limit + len(found))) if r[0] not in found]
+        if len(found) >= limit:
+            break
+    return found[:limit]
+
+
+def _local_parts(conn: sqlite3.Connection) -> list[str]:
+    """Every distinct part of an id after its slug (a few dozen), one index seek each."""
+    return [r[0] for r in conn.execute(
+        f"WITH RECURSIVE part(local) AS (SELECT min({_LOCAL}) FROM facts UNION ALL "
+        f"SELECT (SELECT min({_LOCAL}) FROM facts WHERE {_LOCAL} > part.local) FROM part "
+        f"WHERE part.local IS NOT NULL) SELECT local FROM part WHERE local IS NOT NULL")]
+
+
+def _ids_ending_on(conn: sqlite3.Connection, wanted: str, limit: int = 26) -> list[Any]:
+    """Facts whose id ends in ``/wanted``, at most ``limit``."""
+    found: list[Any] = []
+    for local in sorted(p for p in _local_parts(conn) if p == wanted or p.endswith("/" + wanted)):
+        found += conn.execute("SELECT id, article, kind, text, payload FROM facts "
+                              f"WHERE {_LOCAL} = ? ORDER BY id LIMIT ?",
+                              (local, limit - len(found))).fetchall()
+        if len(found) >= limit:
+            break
+    return found
+
+
+def _ids_in_articles(conn: sqlite3.Connection, slugs: Sequence[str], tail: str,
+                     limit: int) -> list[str]:
+    found: list[str] = []
+    for slug in slugs:
+        start = f"{slug}/{tail}"
+        found += [r[0] for r in conn.execute(
+            "SELECT id FROM facts WHERE id >= ? AND id < ? ORDER BY id LIMIT ?",
+            (start, start + "\uffff", limit - len(found)))]
+        if len(found) >= limit:
+            break
+    return found
 
 
 __all__ = ["Answer", "articles", "claims", "fact_ids", "positions", "questions", "quotes",

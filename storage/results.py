@@ -124,6 +124,18 @@ class ArticleSummary:
 
 
 @dataclass(frozen=True)
+class Page:
+    """Which slice of a long answer to read: ``size`` items from item ``offset`` (0-based)."""
+
+    number: int = 1  # from 1
+    size: int = 10
+
+    @property
+    def offset(self) -> int:
+        return (self.number - 1) * self.size
+
+
+@dataclass(frozen=True)
 class Answer:
     """Fields every answer has: how the filters were understood and the articles it cites."""
 
@@ -134,27 +146,47 @@ class Answer:
 
 
 @dataclass(frozen=True)
-class PositionsAnswer(Answer):
+class PagedAnswer(Answer):
+    """A list answer read one page at a time: ``items`` holds the page, ``total`` counts every
+    matching item (in the same snapshot). ``page`` None: ``items`` holds every item."""
+
+    total: int = 0
+    page: Page | None = None
+
+    @property
+    def offset(self) -> int:
+        return self.page.offset if self.page else 0
+
+    @property
+    def pages(self) -> int:
+        """How many pages the whole answer has (at least 1)."""
+        if self.page is None or self.total <= 0:
+            return 1
+        return -(-self.total // self.page.size)
+
+
+@dataclass(frozen=True)
+class PositionsAnswer(PagedAnswer):
     items: tuple[PositionItem, ...] = ()
 
 
 @dataclass(frozen=True)
-class QuotesAnswer(Answer):
+class QuotesAnswer(PagedAnswer):
     items: tuple[QuoteItem, ...] = ()
 
 
 @dataclass(frozen=True)
-class ClaimsAnswer(Answer):
+class ClaimsAnswer(PagedAnswer):
     items: tuple[ClaimItem, ...] = ()
 
 
 @dataclass(frozen=True)
-class QuestionsAnswer(Answer):
+class QuestionsAnswer(PagedAnswer):
     items: tuple[QuestionItem, ...] = ()
 
 
 @dataclass(frozen=True)
-class TimelineAnswer(Answer):
+class TimelineAnswer(PagedAnswer):
     items: tuple[EventItem, ...] = ()
 
 
@@ -163,10 +195,12 @@ class SearchAnswer(Answer):
     query: str = ""
     items: tuple[SearchHit, ...] = ()
     any_word: bool = False  # True when no fact had every word and hits match some words
+    # More facts matched than the answer holds: it holds the most recently loaded of them.
+    more: bool = False
 
 
 @dataclass(frozen=True)
-class ArticlesAnswer(Answer):
+class ArticlesAnswer(PagedAnswer):
     items: tuple[ArticleSummary, ...] = ()
 
 
@@ -180,9 +214,13 @@ class ProfileAnswer(Answer):
     affiliation_chain: tuple[str, ...] = ()  # display names, nearest first
     members: tuple[str, ...] = ()            # display names of actors affiliated with this one
     evidence: tuple[str, ...] = ()
+    # The first few of each (``who`` is a summary); the totals say how many there are.
     positions: tuple[PositionItem, ...] = ()
     quotes: tuple[QuoteItem, ...] = ()
     claims: tuple[ClaimItem, ...] = ()
+    positions_total: int = 0
+    quotes_total: int = 0
+    claims_total: int = 0
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,12 @@ def _default(value: object) -> str:
     raise TypeError(type(value))
 
 
+_ATOMS = (str, int, float, bool, type(None))
+
+
 def _plain(value: object) -> object:
+    if type(value) in _ATOMS:  # most values: before the slower tests below
+        return value
     if isinstance(value, tuple):
         return [_plain(v) for v in value]
     if hasattr(value, "__dataclass_fields__") and not isinstance(value, type):

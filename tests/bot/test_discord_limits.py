@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 import subprocess
 import sys
 import textwrap
@@ -204,8 +205,22 @@ def view_message_id(h: Harness, sent: dict[str, Any]) -> int:
     return found[-1]
 
 
+PAGE_MARK = re.compile(r"page (\d+) of (\d+)(?:, part (\d+) of (\d+))?$")
+
+
+def place(embed: dict[str, Any]) -> tuple[int, int, int, int]:
+    """(page, pages, part, parts) from an embed's footer, e.g. "… page 3 of 8, part 2 of 5".
+    An answer read in one page numbers its embeds as pages: (n, N) becomes (1, 1, n, N)."""
+    m = PAGE_MARK.search(footer(embed))
+    assert m, footer(embed)
+    if m[3] is None and "–" not in footer(embed):
+        return 1, 1, int(m[1]), int(m[2])
+    return int(m[1]), int(m[2]), int(m[3] or 1), int(m[4] or 1)
+
+
 async def pages_of(h: Harness, command: str, **options: Any) -> list[dict[str, Any]]:
-    """Every page of one answer: the first from the command, the rest by clicking Next."""
+    """Every page of one answer: the first from the command, the rest by clicking Next (each
+    page of items fetched when reached, its parts stepped through first)."""
     context = f"/{command} {options}"[:200]
     sent = one_callback(await h.command(command, **options), 4, context)
     check(sent, context)
@@ -213,28 +228,34 @@ async def pages_of(h: Harness, command: str, **options: Any) -> list[dict[str, A
     if not sent.get("components"):
         assert "page " not in footer(first), context  # one page, so no page marker either
         return [first]
-    total = int(footer(first).rsplit(" of ", 1)[1])
-    assert total > 1, (context, footer(first))
-    assert footer(first).endswith(f"page 1 of {total}"), (context, footer(first))
+    page, pages, part, parts = place(first)
+    assert (page, part) == (1, 1), (context, footer(first))
+    assert pages * parts > 1, (context, footer(first))
     found = buttons(sent)
-    assert set(found) == {"Previous", "page 1 of " + str(total), "Next"}, (context, found)
+    label = f"page 1 of {pages}" + (f", part 1 of {parts}" if pages > 1 and parts > 1 else "") \
+        if pages > 1 else f"page 1 of {parts}"
+    assert set(found) == {"Previous", label, "Next"}, (context, found)
     assert found["Previous"].get("disabled"), context
     assert not found["Next"].get("disabled"), context
     message = message_payload(sent)
     message["id"] = str(view_message_id(h, sent))
-    pages = [first]
-    for number in range(2, total + 1):
+    shown = [first]
+    while not buttons(message)["Next"].get("disabled"):
         clicked = await h.click(message, buttons(message)["Next"]["custom_id"])
-        edited = one_callback(clicked, 7, f"{context} page {number}")
-        check(edited, f"{context} page {number}")
-        page = edited["embeds"][0]
-        assert footer(page).endswith(f"page {number} of {total}"), (context, footer(page))
-        assert page.get("title") == first.get("title"), context
-        pages.append(page)
+        edited = one_callback(clicked, 7, f"{context} after {len(shown)}")
+        check(edited, f"{context} after {len(shown)}")
+        embed = edited["embeds"][0]
+        now = place(embed)
+        expected = (page, pages, part + 1) if part < parts else (page + 1, pages, 1)
+        assert now[:3] == expected, (context, footer(embed))
+        page, pages, part, parts = now
+        assert embed.get("title") == first.get("title"), context
+        shown.append(embed)
         message = {**message, "embeds": edited["embeds"], "components": edited["components"]}
-    assert buttons(message)["Next"].get("disabled"), context  # the last page ends the pager
+        assert len(shown) < 500, context
+    assert (page, part) == (pages, parts), (context, footer(shown[-1]))  # the last page ends it
     assert not buttons(message)["Previous"].get("disabled"), context
-    return pages
+    return shown
 
 
 def joined(pages: list[dict[str, Any]]) -> str:
@@ -338,7 +359,7 @@ async def test_long_footer_and_evidence_are_cut_visibly(h: Harness) -> None:
     # "Source: <title> — <outlet>, <date> [<slug>]" is over 1,500: shortened, with an ellipsis.
     assert text.startswith(f"Source: {TITLE} — The Long Wire"), text
     assert "…" in text, text
-    assert text.endswith(f" · page 1 of {len(pages)}")
+    assert text.endswith(" · positions 1–10 of 80 · page 1 of 8, part 1 of 6"), text
     # Evidence is an excerpt by design: shortened with an ellipsis (/source shows it whole).
     text = joined(pages)
     start = text.index("↳ *“The chair said: “clause 1 of the statement")
@@ -381,7 +402,6 @@ async def test_many_long_notes_still_fit(h: Harness) -> None:
 
 async def test_pages_stay_with_the_member_who_asked(h: Harness) -> None:
     sent = one_callback(await h.command("positions"), 4, "positions")
-    total = footer(sent["embeds"][0]).rsplit(" of ", 1)[1]
     message = message_payload(sent)
     message["id"] = str(view_message_id(h, sent))
     next_id = buttons(sent)["Next"]["custom_id"]
@@ -389,7 +409,7 @@ async def test_pages_stay_with_the_member_who_asked(h: Harness) -> None:
     assert refused.get("flags", 0) & EPHEMERAL
     assert "Only the member who asked" in refused["content"]
     turned = one_callback(await h.click(message, next_id), 7, "owner")
-    assert footer(turned["embeds"][0]).endswith(f"page 2 of {total}")  # the refusal turned nothing
+    assert place(turned["embeds"][0])[:3] == (1, 8, 2)  # the refusal turned nothing
 
 
 async def test_private_answers_are_paged_too(h: Harness) -> None:

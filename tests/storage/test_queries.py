@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import Protocol
+from typing import Any, Protocol
 
 import pytest
 
@@ -212,7 +212,7 @@ async def test_open_questions(store):
 
 
 async def test_questions_filters(store):
-    cases: list[tuple[dict[str, str], list[str]]] = [
+    cases: list[tuple[dict[str, Any], list[str]]] = [
         ({"topic": "peacekeepers"}, ["oq1", "oq7", "oq10"]),
         ({"topic": "rare earths"}, ["oq5"]),
         ({"actor": "Ukraine"}, ["oq6", "oq7"]),

@@ -65,8 +65,8 @@ KILLED_LOAD = textwrap.dedent("""
 
     async def pausing(self, sql, rows):
         result = await real(self, sql, rows)
-        if sql.startswith("INSERT INTO facts "):
-            print("MID-TRANSACTION", flush=True)  # old facts deleted, new ones half written
+        if sql.startswith(("INSERT INTO facts ", "UPDATE facts ")):
+            print("MID-TRANSACTION", flush=True)  # some facts rewritten, the rest not yet
             sys.stdin.readline()  # wait here until the test kills us
         return result
 
@@ -125,11 +125,10 @@ async def test_loading_another_folder_removes_nothing_loaded_from_elsewhere(
 
 async def test_an_edit_landing_mid_load_is_picked_up_next_time(store: Store, seeds: Path,
                                                                monkeypatch: pytest.MonkeyPatch) -> None:
-    import tomllib
-
+    import storage.sheets
 
     facts = seeds / "kremlin-peacekeepers" / "facts.toml"
-    real_loads = tomllib.loads
+    real_loads = storage.sheets.parse_toml
     edited: list[bool] = []
 
     def loads_then_edit(text: str) -> Any:
@@ -140,9 +139,9 @@ async def test_an_edit_landing_mid_load_is_picked_up_next_time(store: Store, see
 
     assert facts.read_text().count(P7_STANCE) == 1
     facts.write_text(facts.read_text().replace('stance = "mixed"', 'stance = "supports"'))
-    monkeypatch.setattr(tomllib, "loads", loads_then_edit)  # the module storage.sheets uses
+    monkeypatch.setattr(storage.sheets, "parse_toml", loads_then_edit)
     first = await store.load(seeds)
     assert first.diff["position"].changed == ("kremlin-peacekeepers/p8",)  # what was parsed
-    monkeypatch.setattr(tomllib, "loads", real_loads)
+    monkeypatch.setattr(storage.sheets, "parse_toml", real_loads)
     report = await store.load(seeds)  # not "unchanged": the stored hash is of what was parsed
     assert report.diff["position"].changed == ("kremlin-peacekeepers/p7",)
