@@ -59,13 +59,34 @@ class _Filters:
         self.matches: list[Match] = []
         self.not_found: NotFound | None = None
         self.typed: dict[str, str] = {}
+        self.involving: str | None = None  # FROM fact_actors WHERE ...: set by _involving
+        self.involved: int = 0             # how many of the params it holds
 
     def answer_fields(self) -> dict[str, Any]:
         return {"matches": tuple(self.matches), "not_found": self.not_found,
                 "filters": dict(self.typed)}
 
-    def sql(self) -> str:
-        return " AND ".join(self.where) if self.where else "1"
+    def sql(self, walk: bool = False) -> str:
+        where = self.where
+        if self.involving and not walk:
+            # Without table statistics SQLite would walk every fact of the kind (facts_by_label)
+            # and test each against the involved facts: tens of ms at 10,000 articles. A unary
+            # + on the kind test keeps its meaning but not its index, so the plan starts from
+            # the involved facts instead. Walking articles in order, the kind's index is what
+            # finds an article's facts of the kind, so it stays.
+            where = [f"+{w}" if w.startswith("f.kind = ") else w for w in where]
+        return " AND ".join(where) if where else "1"
+
+    def probes(self) -> int:
+        """Index lookups per article when a page is read by walking the articles in order:
+        one per value of an IN list; the involved facts are listed once, not per article."""
+        return max(1, len(self.params) - self.involved + (1 if self.involving else 0))
+
+    def count_sql(self) -> str:
+        if self.involving and len(self.where) == 2 and self.where[0].startswith("f.kind = '"):
+            # Only the kind and the actors: counted from fact_actors (which has the kind) alone.
+            return f"SELECT count(DISTINCT fact) {self.involving}"
+        return f"SELECT count(*) FROM facts f WHERE {self.sql()}"
 
 
 async def _resolve(store: Store, f: _Filters, option: str, entity: str, value: str | None,
@@ -175,17 +196,18 @@ async def _fact_page(store: Store, f: _Filters, page: Page | None, order: str = 
         rows = await _rows(store, f"{_FACT_SELECT} WHERE {f.sql()} ORDER BY {order}", f.params,
                            last=last)
         return rows, len(rows), None
-    count_sql = f"SELECT count(*) FROM facts f WHERE {f.sql()}"
+    count_sql = f.count_sql()
     pick = f"WHERE {f.sql()} ORDER BY {order} LIMIT ? OFFSET ?"
     page_sql = (f"{_FACT_SELECT} WHERE f.rowid IN (SELECT f.rowid FROM facts f "
                 f"JOIN articles ar ON ar.slug = f.article {pick}) ORDER BY {order}")
     # CROSS JOIN makes SQLite walk the articles in answer order (articles_by_order) and take
     # each one's matching facts in sheet order: only possible when the order is ORDER.
     walk_sql = (f"{_FACT_SELECT} WHERE f.rowid IN (SELECT f.rowid FROM articles ar "
-                f"CROSS JOIN facts f ON f.article = ar.slug {pick}) ORDER BY {order}"
+                f"CROSS JOIN facts f ON f.article = ar.slug WHERE {f.sql(walk=True)} "
+                f"ORDER BY {order} LIMIT ? OFFSET ?) ORDER BY {order}"
                 ) if order == ORDER else None
     return await store.call(_read_page, count_sql, page_sql, tuple(f.params), page, walk_sql,
-                            max(1, len(f.params)), last=last)
+                            f.probes(), last=last)
 
 
 _FACT_SELECT = (
@@ -276,13 +298,11 @@ async def quotes(store: Store, speaker: str | None = None, contains: str | None 
                         **f.answer_fields())
 
 
-async def _involving(f: _Filters, keys: Sequence[str]) -> None:
-    f.where.append(f"f.id IN (SELECT fact FROM fact_actors WHERE {_in('actor', keys)})")
-    f.params.extend(keys)
-    # Without table statistics SQLite would walk every fact of the kind (facts_by_label) and
-    # test each against this list: tens of ms at 10,000 articles. A unary + on the kind test
-    # keeps its meaning but not its index, so the plan starts from the list of facts instead.
-    f.where = [f"+{w}" if w.startswith("f.kind = ") else w for w in f.where]
+async def _involving(f: _Filters, kind: str, keys: Sequence[str]) -> None:
+    f.involving = f"FROM fact_actors WHERE {_in('actor', keys)} AND kind = ?"
+    f.where.append(f"f.id IN (SELECT fact {f.involving})")
+    f.params.extend([*keys, kind])
+    f.involved = len(keys) + 1
 
 
 async def _claims(store: Store, f: _Filters, page: Page | None, last: bool = False
@@ -327,7 +347,7 @@ async def claims(store: Store, status: str | None = None, actor: str | None = No
         f.params.append(status)
     m = await _resolve(store, f, "actor", "actor", actor, rollup=True)
     if m:
-        await _involving(f, m.keys)
+        await _involving(f, "claim", m.keys)
     await _article_filter(store, f, article)
     if f.not_found:
         return ClaimsAnswer(**f.answer_fields())
@@ -348,7 +368,7 @@ async def questions(store: Store, topic: str | None = None, actor: str | None = 
         f.params.extend(m.keys)
     m = await _resolve(store, f, "actor", "actor", actor, rollup=True)
     if m:
-        await _involving(f, m.keys)
+        await _involving(f, "question", m.keys)
     if status and status != "all":
         f.typed["status"] = status
         f.where.append("f.label = ?")

@@ -508,7 +508,7 @@ _COLUMNS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "names": (("article", "entity", "key", "name", "folded"), ()),
     "facts": (("id", "article", "kind", "seq", "actor", "topic", "label", "text", "folded",
                "parent", "search", "payload"), ("id",)),
-    "fact_actors": (("fact", "actor"), ("fact", "actor")),
+    "fact_actors": (("fact", "actor", "kind"), ("fact", "actor")),
 }
 _Rows = dict[str, list[tuple[object, ...]]]
 
@@ -521,7 +521,7 @@ def _old_rows_on(conn: sqlite3.Connection, slugs: list[str]) -> _Rows:
         marks = ",".join("?" for _ in chunk)
         for table, (columns, _) in _COLUMNS.items():
             if table == "fact_actors":
-                sql = (f"SELECT fa.fact, fa.actor FROM fact_actors fa JOIN facts f "
+                sql = (f"SELECT fa.fact, fa.actor, fa.kind FROM fact_actors fa JOIN facts f "
                        f"ON f.id = fa.fact WHERE f.article IN ({marks})")
             else:
                 where = "slug" if table == "articles" else "article"

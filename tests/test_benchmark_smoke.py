@@ -78,7 +78,9 @@ async def _load_twice(root: Path, db: Path, **options: object
                 # Sorted: a sheet's names come from a set, whose order varies by process.
                 # Not the file stamps: whether a file is old enough to be stamped depends on
                 # when each load ran, not on how it wrote.
-                rows.append(sorted((tuple(r[k] for k in r.keys() if k != "file_stamp")
+                names = [d[0] for d in cur.description]
+                rows.append(sorted((tuple(v for n, v in zip(names, r, strict=True)
+                                          if n != "file_stamp")
                                     for r in await cur.fetchall()), key=repr))
         return report, rows
     finally:

@@ -70,3 +70,19 @@ async def test_who_reads_a_few_of_each_and_counts_them_all(store: Store, seeds: 
     assert answer.positions_total == 23
     assert [p.fact_id for p in answer.positions] == [f"{SLUG}/p{n}" for n in range(1, 6)]
     assert (answer.quotes, answer.quotes_total) == ((), 0)
+
+
+async def test_facts_involving_a_roll_up_page_and_count_each_fact_once(store: Store) -> None:
+    # Russia's roll-up holds the Kremlin's people: a claim one of them makes and another
+    # answers involves two of the actors, and is still one claim.
+    for run in (lambda p: queries.claims(store, actor="Russia", page=p),
+                lambda p: queries.questions(store, actor="Russia", page=p),
+                lambda p: queries.claims(store, actor="Putin", page=p),
+                lambda p: queries.claims(store, status="disputed", actor="Russia", page=p)):
+        whole = await run(None)
+        assert whole.items
+        ids = [i.fact_id for i in whole.items]
+        assert len(ids) == len(set(ids))
+        pages = [await run(Page(n, 1)) for n in range(1, len(ids) + 1)]
+        assert all(p.total == len(ids) for p in pages)
+        assert [i.fact_id for p in pages for i in p.items] == ids
