@@ -115,15 +115,22 @@ async def test_directory_after_streamed_load(tmp_path: Path, archive: Path,
         assert (await assert_directory_is_the_scan(store))["actor"] == streamed["actor"]
 
 
+def rename_actor(folder: str, key: str, name: str) -> None:
+    """Give the actor ``key`` another name in the sheet in ``folder``, as an editor would."""
+    facts_path = Path(folder) / "facts.toml"
+    facts = facts_path.read_text(encoding="utf-8")
+    start, end = actor_block(facts, key)
+    block = re.sub(r'\nname = "[^"]*"', f'\nname = "{name}"', facts[start:end], count=1)
+    facts_path.write_text(facts[:start] + block + facts[end:], encoding="utf-8")
+
+
 async def test_renaming_an_actor_in_its_newest_article(loaded: Store, archive: Path) -> None:
     key, folder, _ = await shared_actor(loaded)
     before = await assert_directory_is_the_scan(loaded)
     old_name = before["actor"].display[key]
-    facts_path = Path(folder) / "facts.toml"
-    facts = facts_path.read_text(encoding="utf-8")
-    start, end = actor_block(facts, key)
-    block = re.sub(r'\nname = "[^"]*"', '\nname = "Zelda Renamed"', facts[start:end], count=1)
-    facts_path.write_text(facts[:start] + block + facts[end:], encoding="utf-8")
+    sheet = Path(folder) / "facts.toml"
+    original = sheet.read_text(encoding="utf-8")
+    rename_actor(folder, key, "Zelda Renamed")
     await loaded.load(archive)
     after = await assert_directory_is_the_scan(loaded)
     assert after["actor"].display[key] == "Zelda Renamed"
@@ -131,7 +138,7 @@ async def test_renaming_an_actor_in_its_newest_article(loaded: Store, archive: P
     # The other articles still give the old name.
     assert key in after["actor"].keys_by_folded[fold_name(old_name)]
     # Renaming it back to what the older articles say restores the old display name.
-    facts_path.write_text(facts, encoding="utf-8")
+    sheet.write_text(original, encoding="utf-8")
     await loaded.load(archive)
     again = await assert_directory_is_the_scan(loaded)
     assert again["actor"].display[key] == old_name
@@ -247,11 +254,7 @@ async def test_migration_fills_the_directory_of_an_existing_database(loaded: Sto
 async def test_the_answers_use_the_new_names_at_once(loaded: Store, archive: Path) -> None:
     key, folder, _ = await shared_actor(loaded)
     before = await names.name_index(loaded, "actor")
-    facts_path = Path(folder) / "facts.toml"
-    facts = facts_path.read_text(encoding="utf-8")
-    start, end = actor_block(facts, key)
-    block = re.sub(r'\nname = "[^"]*"', '\nname = "Zelda Renamed"', facts[start:end], count=1)
-    facts_path.write_text(facts[:start] + block + facts[end:], encoding="utf-8")
+    rename_actor(folder, key, "Zelda Renamed")
     await loaded.load(archive)
     after = await names.name_index(loaded, "actor")
     assert after is not before
