@@ -92,7 +92,11 @@ async def repl(store: Store, stdin: TextIO = sys.stdin, stdout: TextIO = sys.std
         try:
             if line.lower() in MORE:
                 if last is None or last[2].page >= last[2].pages:
-                    raise UsageError("Nothing more to show: that was the last page.")
+                    # Not a mistake (a script's exit status should not fail on it): a notice.
+                    stdout.write("Nothing more to show: that was the last page.\n"
+                                 + ("" if interactive else "\n"))
+                    stdout.flush()
+                    continue
                 command, options, shown = last
                 printed = await answer_page(store, command, options, shown.page + 1)
             else:
