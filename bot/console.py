@@ -64,6 +64,8 @@ async def every_page(store: Store, line: str) -> AsyncIterator[str]:
     number = 1
     while True:
         printed = await answer_page(store, command, options, number)
+        if printed.page < number:  # a reload shortened the answer: that page was printed
+            return
         yield printed.text
         if printed.page >= printed.pages:
             return

@@ -303,8 +303,8 @@ def _(answer: SearchAnswer, s: Style = PLAIN) -> View:
         blocks.append(Block((f"{h.kind} {_cite(h.fact_id, s)}", f"  {snippet}")))
     notes = ["No fact has every word; showing facts with some of them."] if answer.any_word else []
     if answer.more:
-        notes.append(f"More than {len(answer.items)} facts match: these are the ones loaded most "
-                     "recently. Add a word to narrow the search.")
+        notes.append(f"More than {len(answer.items)} facts match: these are the newest. "
+                     "Add a word to narrow the search.")
     empty = ("Type some words to search for." if not any(c.isalnum() for c in answer.query)
              else "Nothing matches.")
     return View(title=_title("Search", answer, s), notes=tuple(notes), blocks=tuple(blocks),
@@ -335,8 +335,9 @@ def _(answer: ProfileAnswer, s: Style = PLAIN) -> View:
              f"/claims actor:{answer.name}")):
         blocks += shown
         if total > len(shown):
-            blocks.append(Block((f"… and {total - len(shown)} more {what}: "
-                                 f"{s.code(command)}",)))
+            # The count is the actor's own; the command rolls up affiliated actors as well.
+            blocks.append(Block((f"… and {total - len(shown)} more {what} of their own; with "
+                                 f"affiliated actors': {s.code(command)}",)))
     return _view("Who", answer, blocks, s, "")
 
 

@@ -143,6 +143,10 @@ class Pager(discord.ui.View):
         return False
 
     async def _turn(self, interaction: discord.Interaction[Any], step: int) -> None:
+        if self._turning.locked() and not interaction.response.is_done():
+            # Another click is still reading its page: acknowledge this one now, so that the
+            # wait cannot run past Discord's 3 s (the edit below then uses the follow-up).
+            await interaction.response.defer()
         async with self._turning:
             index = self.index + step
             if 0 <= index < len(self.embeds) or self.fetch is None:

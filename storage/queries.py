@@ -466,10 +466,15 @@ async def who(store: Store, name: str) -> ProfileAnswer:
     while parent and index.display.get(parent, parent) not in chain and len(chain) < 10:
         chain.append(index.display.get(parent, parent))
         # As the parent's newest article has it (one seek; a country stands in thousands of
-        # articles, none of them with an affiliation to find).
+        # articles, none of them with an affiliation to find); when that article gives none,
+        # any article's, as the roll-ups follow (through actors_by_affiliation_key).
         rows = await _rows(store, "SELECT a.affiliation FROM name_shown s JOIN actors a "
                                   "ON a.article = s.article AND a.key = s.key "
                                   "WHERE s.entity = 'actor' AND s.key = ?", (parent,))
+        if not rows or rows[0]["affiliation"] is None:
+            rows = await _rows(store, "SELECT affiliation FROM actors WHERE key = ? AND "
+                                      "affiliation IS NOT NULL ORDER BY affiliation LIMIT 1",
+                               (parent,))
         parent = rows[0]["affiliation"] if rows else None
     _, members = await _rollup(store, (key,))
     # A summary: the first few of each, with how many there are in all; the full lists are

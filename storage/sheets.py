@@ -360,9 +360,10 @@ def parse_toml(raw: str) -> dict[str, Any]:
     it after all). rtoml 0.13 implements TOML 1.0 as tomllib does; 0.14 accepts TOML 1.1
     (newlines in inline tables, ``\\e``) that tomllib refuses, hence the pin in pyproject.toml
     and the test that every document tomllib refuses is refused here. A byte-order mark is
-    the one thing rtoml 0.13 accepts and tomllib does not: it goes to tomllib.
+    the one thing rtoml 0.13 accepts and tomllib does not: it goes to tomllib, and so does a
+    DEL character (rtoml 0.13 accepts it in comments, tomllib does not).
     """
-    if not raw.startswith("\ufeff"):
+    if not raw.startswith("\ufeff") and "\x7f" not in raw:
         try:
             return rtoml.loads(raw)
         except Exception:  # any failure: tomllib decides, and explains

@@ -192,7 +192,8 @@ async def test_who_shows_a_few_and_points_to_the_rest(make_harness: HarnessFacto
     sent = await ask(h, "who", name=ALPHA)
     text = sent["embeds"][0]["description"]
     assert cited(sent) == [1, 2, 3, 4, 5]
-    assert "… and 52 more positions: `/positions actor:Minister Alpha`" in text
+    assert ("… and 52 more positions of their own; with affiliated actors': "
+            "`/positions actor:Minister Alpha`") in text
     assert not sent.get("components")  # a summary: one page
 
 

@@ -265,13 +265,13 @@ async def test_search_shows_the_newest_when_more_match_than_fit(harbour: Store) 
     newest = await queries.search(harbour, "harbour", limit=2)
     assert hit_ids(newest) == ["p4", "p3"]
     assert newest.more  # the answer says that it is not all
-    assert "loaded most recently" in to_text(view(newest))
+    assert "these are the newest" in to_text(view(newest))
     assert hit_ids(await queries.search(harbour, "harbour levy", limit=2)) == ["p4", "p3"]
     # When they fit, the ranking decides: the fewest words (the most "harbour" per word) first.
     every = await queries.search(harbour, "harbour")
     assert hit_ids(every)[0] == "p4"
     assert not every.more
-    assert "loaded most recently" not in to_text(view(every))
+    assert "these are the newest" not in to_text(view(every))
 
 
 async def test_search_falls_back_to_any_word_with_the_most_words_first(harbour: Store) -> None:

@@ -86,3 +86,19 @@ async def test_facts_involving_a_roll_up_page_and_count_each_fact_once(store: St
         pages = [await run(Page(n, 1)) for n in range(1, len(ids) + 1)]
         assert all(p.total == len(ids) for p in pages)
         assert [i.fact_id for p in pages for i in p.items] == ids
+
+
+async def test_who_follows_an_affiliation_the_newest_article_leaves_out(store: Store,
+                                                                      seeds: Path) -> None:
+    # A newer, dated article names the Kremlin without saying whose it is; the seed says it
+    # is Russia's. The chain keeps Russia, as /positions actor:Russia keeps Peskov.
+    folder = write_sheet(seeds / "newer", "newer-article", positions=1)
+    facts = folder / "facts.toml"
+    facts.write_text(facts.read_text(encoding="utf-8").replace(
+        'id = "ruritania"', 'id = "kremlin"').replace('affiliation = "ruritania"',
+                                                      'affiliation = "kremlin"'),
+        encoding="utf-8")
+    await store.load(seeds)
+    answer = await queries.who(store, "Peskov")
+    assert answer.affiliation_chain[-1] == "Russia"
+    assert "Dmitry Peskov" in (await queries.positions(store, actor="Russia")).matches[0].rollup

@@ -36,6 +36,8 @@ async def test_an_older_database_gets_the_kinds_filled_in(tmp_path: Path, seeds:
             CREATE INDEX fact_actors_by_actor ON fact_actors(actor);
             DROP INDEX actors_by_affiliation_key;
             CREATE INDEX actors_by_affiliation ON actors(affiliation);
+            DROP INDEX actors_by_key_affiliation;
+            CREATE INDEX actors_by_key ON actors(key);
             PRAGMA user_version = 7;
         """)
     store = await Store.open(db)

@@ -85,6 +85,7 @@ REFUSED = [
     "a = \n",
     "a 1\n",
     "\ufeffa = 1\n",
+    'a = "x" # \x7f\n',  # DEL in a comment: rtoml 0.13 accepts it, TOML 1.0 does not
     "f = .5\n",
     "f = 5.\n",
     "i = 0XDEAD\n",
