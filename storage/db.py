@@ -4,16 +4,26 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from collections.abc import Iterator, Sequence
 from importlib import resources
 from pathlib import Path
+from typing import TypeVar
 
 import aiosqlite
 
 BUSY_TIMEOUT_MS = 5000
+T = TypeVar("T")
 
 
 class StoreError(Exception):
     """The database cannot do what was asked (locked, unwritable, too new...)."""
+
+
+def chunks(items: Sequence[T], size: int = 500) -> Iterator[Sequence[T]]:
+    """``items`` a few hundred at a time: an ``IN (?, ?, ...)`` list per statement stays far
+    below SQLite's limit on bound parameters."""
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
 
 
 def migrations() -> list[tuple[int, str, str]]:

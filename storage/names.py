@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA, DamerauLevenshtein, Levenshtein
 
+from storage.db import chunks
 from storage.results import Match, NotFound
 from storage.text import fold_name
 
@@ -281,8 +282,8 @@ def scan_names(conn: sqlite3.Connection, entity: str) -> NameIndex:
     if entity == "article":
         for key, shown in _all(conn, "SELECT slug, title FROM articles"):
             display[key] = shown
-            for name in (key, shown):
-                keys.setdefault(fold_name(name), set()).add(key)
+            for folded in _article_names(key, shown):
+                keys.setdefault(folded, set()).add(key)
     else:
         order = {slug: (published is not None, published or "", loaded_at) for
                  slug, published, loaded_at in _all(conn, "SELECT slug, published, loaded_at "
@@ -327,21 +328,20 @@ def update_directory(conn: sqlite3.Connection, replaced: Sequence[str],
     _fill_pending(conn)
     gone = set(replaced)
     old: list[tuple[str, str, str, str]] = []  # (article, entity, key, folded)
-    for chunk in _chunks(sorted(gone)):
+    for chunk in chunks(sorted(gone)):
         marks = ",".join("?" * len(chunk))
         old += _all(conn, f"SELECT article, entity, key, folded FROM names "
                           f"WHERE article IN ({marks})", tuple(chunk))
         for slug, title in _all(conn, f"SELECT slug, title FROM articles WHERE slug IN ({marks})",
                                 tuple(chunk)):
-            old += [(slug, "article", slug, fold_name(slug)), (slug, "article", slug,
-                                                              fold_name(title))]
+            old += [(slug, "article", slug, folded) for folded in _article_names(slug, title)]
     dates = {r[0]: (int(r[4] is not None), r[4] or "", r[10]) for r in rows["articles"]}
     shown_in = {("actor", r[0], r[1]): r[2] for r in rows["actors"]}
     shown_in.update({("topic", r[0], r[1]): r[2] for r in rows["topics"]})
     new = [(r[0], r[1], r[2], r[4]) for r in rows["names"]
            if (r[1], r[0], r[2]) in shown_in and r[0] in dates]
     for r in rows["articles"]:
-        new += [(r[0], "article", r[0], fold_name(r[0])), (r[0], "article", r[0], fold_name(r[1]))]
+        new += [(r[0], "article", r[0], folded) for folded in _article_names(r[0], r[1])]
         shown_in[("article", r[0], r[0])] = r[1]
 
     # A name goes only when no article that stays gives it; most of a load's names are
@@ -402,7 +402,7 @@ def _current_shown(conn: sqlite3.Connection, touched: Iterable[tuple[str, str]]
     for entity, key in touched:
         by_entity.setdefault(entity, []).append(key)
     for entity, keys in by_entity.items():
-        for chunk in _chunks(keys):
+        for chunk in chunks(keys):
             for key, name, article, dated, published, loaded_at, top in _all(
                     conn, f"SELECT key, name, article, dated, published, loaded_at, top "
                           f"FROM name_shown WHERE entity = ? AND key IN "
@@ -447,7 +447,7 @@ def _fill_pending(conn: sqlite3.Connection) -> None:
     shown = []
     for slug, title, published, loaded_at in _all(
             conn, "SELECT slug, title, published, loaded_at FROM articles"):
-        keys.update((fold_name(name), slug) for name in (slug, title))
+        keys.update((folded, slug) for folded in _article_names(slug, title))
         shown.append(("article", slug, title, slug, int(published is not None), published or "",
                       loaded_at, fold_name(slug)))
     conn.execute("DELETE FROM name_keys WHERE entity = 'article'")
@@ -459,6 +459,6 @@ def _fill_pending(conn: sqlite3.Connection) -> None:
     conn.execute("DELETE FROM name_directory_pending WHERE entity = 'article'")
 
 
-def _chunks(items: Sequence[str], size: int = 500) -> Iterator[Sequence[str]]:
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
+def _article_names(slug: str, title: str) -> tuple[str, str]:
+    """The folded names an article is found by: its slug and its title."""
+    return fold_name(slug), fold_name(title)

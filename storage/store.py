@@ -26,7 +26,7 @@ from typing import Any, Concatenate, ParamSpec, TypeVar, cast
 
 import aiosqlite
 
-from storage.db import StoreError, connect, migrate
+from storage.db import StoreError, chunks, connect, migrate
 from storage.model import DIFF_KINDS, Sheet
 from storage.names import update_directory
 from storage.rows import SheetRows, sheet_rows
@@ -280,11 +280,7 @@ class Store:
             else:
                 plan = await asyncio.to_thread(_plan, scan, stored, slugs, loaded_at)
                 removed = plan.removed if slugs is None else ()
-                old = await self._old_payloads([s for s in (*plan.slugs, *removed) if s in known])
-                diff, changes = await asyncio.to_thread(_compare, plan.rows, removed, old, known,
-                                                        loaded_at)
-                if not dry_run:
-                    await self._write(plan, removed, changes, scan.restamp)
+                diff = await self._write(plan, removed, known, loaded_at, scan.restamp, dry_run)
                 loaded, unchanged = plan.slugs, plan.unchanged
             if not dry_run:
                 self.generation += 1
@@ -351,11 +347,9 @@ class Store:
                                                                   f"used by {first[slug]}"))
                     else:
                         first[slug] = folder
-                    other = kept.get(slug)
-                    if other is not None and other != folder:
-                        clashes.append(Problem(str(Path(folder) / "facts.toml"), None,
-                                               "article.slug",
-                                               f"slug {slug!r} is already used by {other}"))
+                    clash = _slug_clash(slug, folder, kept)
+                    if clash:
+                        clashes.append(clash)
                     sheet_folders.add(folder)
                 if read_problems or duplicates or clashes:
                     continue  # refused: keep checking the rest, write nothing
@@ -440,15 +434,26 @@ class Store:
             return None
         return await self._on_writer(_defer_fts_on)
 
-    async def _write(self, plan: _Plan, removed: Sequence[str],
-                     changes: Sequence[tuple[object, ...]],
-                     restamp: Sequence[tuple[str, str]]) -> None:
+    async def _write(self, plan: _Plan, removed: Sequence[str], known: set[str], loaded_at: str,
+                     restamp: Sequence[tuple[str, str]], dry_run: bool) -> dict[str, KindDiff]:
+        """The plan's diff against what is stored and, unless a dry run, the plan written, in
+        one transaction: the stored rows of the articles it replaces are read once, inside
+        it, for both the diff and the writes (as a streamed load does, batch by batch)."""
         db = self.writer
         try:
-            await db.execute("BEGIN IMMEDIATE")
-            await self._insert(plan.flat, [*removed, *plan.slugs], changes)
-            await self._restamp(restamp)
-            await db.execute("COMMIT")
+            if not dry_run:
+                await db.execute("BEGIN IMMEDIATE")
+            stored_rows = await self._on_writer(
+                _old_rows_on, sorted(s for s in plan.slugs if s in known))
+            old = _payloads_of(stored_rows) | await self._old_payloads(
+                [s for s in removed if s in known])
+            diff, changes = await asyncio.to_thread(_compare, plan.rows, removed, old, known,
+                                                    loaded_at)
+            if not dry_run:
+                await self._insert(plan.flat, [*removed, *plan.slugs], changes, stored_rows)
+                await self._restamp(restamp)
+                await db.execute("COMMIT")
+            return diff
         except BaseException as exc:
             if db.in_transaction:
                 await db.execute("ROLLBACK")
@@ -516,8 +521,7 @@ _Rows = dict[str, list[tuple[object, ...]]]
 def _old_rows_on(conn: sqlite3.Connection, slugs: list[str]) -> _Rows:
     """The stored rows of these articles, per table (names with their rowid first)."""
     old: _Rows = {table: [] for table in _COLUMNS}
-    for start in range(0, len(slugs), 500):
-        chunk = slugs[start:start + 500]
+    for chunk in chunks(slugs):
         marks = ",".join("?" for _ in chunk)
         for table, (columns, _) in _COLUMNS.items():
             if table == "fact_actors":
@@ -954,17 +958,22 @@ def _plan(scan: _Scan, stored: _Stored, slugs: Sequence[str] | None,
     kept = {slug: folder for folder, (slug, *_) in stored.items()
             if folder in folder_set and slug in unchanged_set}
     problems.extend(duplicate_slugs(sheets))
-    for sheet in sheets:
-        other = kept.get(sheet.article.slug)
-        if other is not None and other != sheet.folder:
-            problems.append(Problem(str(Path(sheet.folder) / "facts.toml"), None, "article.slug",
-                                    f"slug {sheet.article.slug!r} is already used by {other}"))
+    problems.extend(p for p in (_slug_clash(s.article.slug, s.folder, kept) for s in sheets) if p)
     if problems:
         raise SheetError(problems)
     removed = _removed(scan, stored, {s.article.slug for s in sheets}, unchanged_set,
                        {s.folder for s in sheets})
     rows = _rows(sheets, stamps, loaded_at)
     return _Plan(rows=rows, unchanged=tuple(unchanged), removed=tuple(removed), flat=_flat(rows))
+
+
+def _slug_clash(slug: str, folder: str, kept: dict[str, str]) -> Problem | None:
+    """A sheet whose slug an unchanged article in another folder already has."""
+    other = kept.get(slug)
+    if other is None or other == folder:
+        return None
+    return Problem(str(Path(folder) / FACTS_FILE), None, "article.slug",
+                   f"slug {slug!r} is already used by {other}")
 
 
 def _removed(scan: _Scan, stored: _Stored, new_slugs: set[str],
@@ -998,8 +1007,7 @@ def _old_payloads_on(conn: sqlite3.Connection, slugs: list[str]) -> dict[tuple[s
         "WHERE article IN ({})",
         "SELECT kind, id, payload FROM facts WHERE article IN ({})",
     )
-    for start in range(0, len(slugs), 500):
-        chunk = slugs[start:start + 500]
+    for chunk in chunks(slugs):
         marks = ",".join("?" for _ in chunk)
         for sql in queries:
             for kind, ident, payload in conn.execute(sql.format(marks), chunk):

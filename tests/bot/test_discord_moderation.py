@@ -159,10 +159,10 @@ async def test_concurrent_reloads_are_serialised(harness: Harness, seeds: Path,
     entered = asyncio.Event()
     real_write = store._write
 
-    async def slow_write(*args: Any) -> None:
+    async def slow_write(*args: Any) -> Any:
         entered.set()
         await release.wait()
-        await real_write(*args)
+        return await real_write(*args)
 
     monkeypatch.setattr(store, "_write", slow_write)
     first = asyncio.ensure_future(mod(harness, "reload"))
