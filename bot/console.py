@@ -17,7 +17,7 @@ from typing import TextIO
 
 from bot.commands import PAGE_SIZE, Command, UsageError, help_entries, parse
 from bot.render import help_view, to_text, view
-from storage.results import Page, PagedAnswer
+from storage.results import Page
 from storage.store import Store
 
 PROMPT = "newsbot> "
@@ -45,9 +45,7 @@ async def answer_page(store: Store, command: Command, options: dict[str, str],
     if command.run is None:
         return Printed(help_text())
     result = await command.run(store, options, Page(number, PAGE_SIZE))
-    if isinstance(result, PagedAnswer) and result.page is not None:
-        return Printed(to_text(view(result)), result.page.number, result.pages)
-    return Printed(to_text(view(result)))
+    return Printed(to_text(view(result)), *result.position)
 
 
 async def answer_line(store: Store, line: str, page: int = 1) -> str:

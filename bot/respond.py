@@ -12,7 +12,7 @@ import discord
 from bot.commands import PAGE_SIZE, Command
 from bot.embeds import DISCORD, pages
 from bot.render import view
-from storage.results import Answer, Page, PagedAnswer
+from storage.results import Answer, Page
 
 if TYPE_CHECKING:
     from bot.client import NewsBot
@@ -68,10 +68,7 @@ async def within_deadline(interaction: discord.Interaction[Any], work: Awaitable
 
 def rendered(result: Answer) -> Rendered:
     """Only the page the answer holds is rendered; the pager fetches the others on demand."""
-    embeds = pages(view(result, DISCORD))
-    if isinstance(result, PagedAnswer) and result.page is not None:
-        return embeds, result.page.number, result.pages
-    return embeds, 1, 1
+    return pages(view(result, DISCORD)), *result.position
 
 
 async def answer(interaction: discord.Interaction[Any], command: Command,

@@ -144,6 +144,11 @@ class Answer:
     articles: dict[str, ArticleRef] = field(default_factory=dict)
     filters: dict[str, str] = field(default_factory=dict)  # option -> value, as typed
 
+    @property
+    def position(self) -> tuple[int, int]:
+        """(this page, how many pages): an answer that is not read by pages is one page."""
+        return 1, 1
+
 
 @dataclass(frozen=True)
 class PagedAnswer(Answer):
@@ -163,6 +168,10 @@ class PagedAnswer(Answer):
         if self.page is None or self.total <= 0:
             return 1
         return -(-self.total // self.page.size)
+
+    @property
+    def position(self) -> tuple[int, int]:
+        return (self.page.number, self.pages) if self.page is not None else (1, 1)
 
 
 @dataclass(frozen=True)
