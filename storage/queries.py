@@ -442,6 +442,11 @@ async def articles(store: Store, *, page: Page | None = None) -> ArticlesAnswer:
                           page=page)
 
 
+# An actor's row in the article its name is shown from (storage/names.py's directory).
+_SHOWN_ACTOR = ("FROM name_shown s JOIN actors a ON a.article = s.article AND a.key = s.key "
+                "WHERE s.entity = 'actor' AND s.key = ?")
+
+
 @lazy_snapshot
 async def who(store: Store, name: str) -> ProfileAnswer:
     f = _Filters()
@@ -452,13 +457,8 @@ async def who(store: Store, name: str) -> ProfileAnswer:
     key = m.keys[0]
     # The actor as its newest dated article has it: the article the name directory shows the
     # actor's name from (storage/names.py), so the profile and every answer agree on the name.
-    shown = await _rows(store, "SELECT a.* FROM name_shown s JOIN actors a ON a.article = "
-                               "s.article AND a.key = s.key WHERE s.entity = 'actor' AND s.key = ?",
-                        (key,))
-    profile = shown[0] if shown else (await _rows(
-        store, "SELECT a.* FROM actors a JOIN articles ar "
-               "ON ar.slug = a.article WHERE a.key = ? "
-               "ORDER BY ar.published IS NULL DESC, ar.published, ar.loaded_at", (key,)))[-1]
+    # (The key came from the name index, which is read from that directory: it is there.)
+    profile = (await _rows(store, f"SELECT a.* {_SHOWN_ACTOR}", (key,)))[0]
     p = json.loads(profile["payload"])
     index = await name_index(store, "actor")
     chain: list[str] = []
@@ -468,9 +468,7 @@ async def who(store: Store, name: str) -> ProfileAnswer:
         # As the parent's newest article has it (one seek; a country stands in thousands of
         # articles, none of them with an affiliation to find); when that article gives none,
         # any article's, as the roll-ups follow (through actors_by_affiliation_key).
-        rows = await _rows(store, "SELECT a.affiliation FROM name_shown s JOIN actors a "
-                                  "ON a.article = s.article AND a.key = s.key "
-                                  "WHERE s.entity = 'actor' AND s.key = ?", (parent,))
+        rows = await _rows(store, f"SELECT a.affiliation {_SHOWN_ACTOR}", (parent,))
         if not rows or rows[0]["affiliation"] is None:
             rows = await _rows(store, "SELECT affiliation FROM actors WHERE key = ? AND "
                                       "affiliation IS NOT NULL ORDER BY affiliation LIMIT 1",
