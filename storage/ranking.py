@@ -10,9 +10,10 @@ bm25-like weight of how often the words occur against the fact's length, then ne
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Sequence
 from typing import Any
+
+from storage.text import without_accents
 
 _TOKEN = re.compile(r"[^\W_]+")
 K1 = 1.2
@@ -21,10 +22,7 @@ B = 0.75
 
 def tokens(text: str) -> list[str]:
     """Words as FTS5's unicode61 tokenizer (remove_diacritics 2) sees them, near enough."""
-    if not text.isascii():
-        text = "".join(ch for ch in unicodedata.normalize("NFKD", text)
-                       if not unicodedata.combining(ch))
-    return _TOKEN.findall(text.casefold())
+    return _TOKEN.findall(without_accents(text).casefold())
 
 
 def by_relevance(rows: Sequence[Any], query: str, text_of: str = "search",

@@ -44,14 +44,19 @@ def normalise_verbatim(text: str) -> str:
     return " ".join(text.split())
 
 
+def without_accents(text: str) -> str:
+    """Decomposed (NFKD) with the combining marks dropped: "Zürich" -> "Zurich"."""
+    if text.isascii():
+        return text  # nothing to decompose
+    decomposed = unicodedata.normalize("NFKD", text)
+    return decomposed if decomposed.isascii() else \
+        "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
 def fold(text: str) -> str:
     """Fold for forgiving comparisons: case, accents, quote marks, punctuation and spacing."""
-    if text.isascii():
-        stripped = text  # no quote marks to straighten, nothing to decompose
-    else:
-        decomposed = unicodedata.normalize("NFKD", text.translate(_QUOTE_MARKS))
-        stripped = decomposed if decomposed.isascii() else \
-            "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    # ASCII text has no quote marks to straighten.
+    stripped = without_accents(text if text.isascii() else text.translate(_QUOTE_MARKS))
     cleaned = re.sub(r"[^\w\s'-]|_", " ", stripped.casefold()).replace(".", "")
     return _WS.sub(" ", cleaned).strip()
 
