@@ -824,11 +824,9 @@ def _scan(root: Path, stored: _Stored, only_changed: bool) -> _Scan:
         found: list[Path] = []
         folders = _article_folders(top, stored if only_changed else {}, now_ns, stamps)
     else:
+        # One article folder (the root, or a file's folder): already resolved with the root.
         found = discover(root)
         folders = [str(f) for f in found]
-        # str(f.resolve()) for each: a plain child of the resolved root is its own resolved path.
-        folders = [f if os.path.dirname(f) == top and not os.path.islink(f)
-                   else str(Path(f).resolve()) for f in folders]
     if not folders:
         raise SheetError([Problem(str(root), None, "", "no article folders found "
                                   "(each needs facts.toml and article.txt)")])
