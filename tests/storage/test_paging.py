@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from storage import queries
 from storage.results import Page
@@ -102,3 +106,28 @@ async def test_who_follows_an_affiliation_the_newest_article_leaves_out(store: S
     answer = await queries.who(store, "Peskov")
     assert answer.affiliation_chain[-1] == "Russia"
     assert "Dmitry Peskov" in (await queries.positions(store, actor="Russia")).matches[0].rollup
+
+
+async def test_both_ways_of_reading_a_page_give_the_same_pages(
+        store: Store, seeds: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A page is read by walking the articles in answer order or by sorting every match,
+    whichever costs less (queries.WALK_COST): forced each way, every filter pages alike."""
+    write_sheet(seeds / "long", SLUG, positions=23)
+    await store.load(seeds)
+    runs: list[Callable[[Page | None], Awaitable[Any]]] = [
+            lambda p: queries.positions(store, page=p),
+            lambda p: queries.positions(store, actor="Russia", page=p),
+            lambda p: queries.positions(store, actor="Minister Alpha", page=p),
+            lambda p: queries.quotes(store, contains="e", page=p),
+            lambda p: queries.claims(store, actor="Russia", page=p),
+            lambda p: queries.claims(store, status="disputed", page=p),
+            lambda p: queries.questions(store, actor="Russia", page=p),
+            lambda p: queries.timeline(store, page=p)]
+    for run in runs:
+        whole = await run(None)
+        assert whole.items
+        for cost in (0, 10**9):  # always walk; never walk
+            monkeypatch.setattr(queries, "WALK_COST", cost)
+            pages = [await run(Page(n, 3)) for n in range(1, -(-len(whole.items) // 3) + 1)]
+            assert [item for p in pages for item in p.items] == list(whole.items)
+            assert all(p.total == len(whole.items) for p in pages)
