@@ -324,9 +324,11 @@ def update_directory(conn: sqlite3.Connection, replaced: Sequence[str],
                      rows: dict[str, list[tuple[Any, ...]]]) -> None:
     """Inside a load's transaction, before ``replaced`` articles are deleted and ``rows``
     (storage.store's flat rows: articles, actors, topics, names...) inserted: bring the name
-    directory to what it will be after them, for only the keys they touch."""
+    directory (and the affiliation links) to what they will be after them, for only the keys
+    they touch."""
     _fill_pending(conn)
     gone = set(replaced)
+    _count_affiliations(conn, gone, rows["actors"])
     old: list[tuple[str, str, str, str]] = []  # (article, entity, key, folded)
     for chunk in chunks(sorted(gone)):
         marks = ",".join("?" * len(chunk))
@@ -382,6 +384,27 @@ def update_directory(conn: sqlite3.Connection, replaced: Sequence[str],
             conn.execute("INSERT OR REPLACE INTO name_shown (entity, key, name, article, dated, "
                          "published, loaded_at, top) VALUES (?,?,?,?,?,?,?,?)",
                          (entity, key, best[5], best[4], *best[:4]))
+
+
+def _count_affiliations(conn: sqlite3.Connection, gone: set[str],
+                        actors: Sequence[tuple[Any, ...]]) -> None:
+    """``affiliations`` (migration 0010) after the ``gone`` articles' actor rows make way for
+    ``actors``: each link's count of articles moves by the difference."""
+    delta: dict[tuple[str, str], int] = {}
+    for chunk in chunks(sorted(gone)):
+        for link in _all(conn, "SELECT affiliation, key FROM actors WHERE affiliation IS NOT "
+                               f"NULL AND article IN ({','.join('?' * len(chunk))})",
+                         tuple(chunk)):
+            delta[link] = delta.get(link, 0) - 1
+    for row in actors:  # (article, key, name, kind, role, affiliation, payload)
+        if row[5] is not None:
+            link = (row[5], row[1])
+            delta[link] = delta.get(link, 0) + 1
+    changed = sorted((n, *link) for link, n in delta.items() if n)
+    conn.executemany("INSERT INTO affiliations (affiliation, key, articles) VALUES (?2, ?3, ?1) "
+                     "ON CONFLICT DO UPDATE SET articles = articles + ?1", changed)
+    conn.executemany("DELETE FROM affiliations WHERE affiliation = ? AND key = ? "
+                     "AND articles <= 0", [link for n, *link in changed if n < 0])
 
 
 def _given_elsewhere(conn: sqlite3.Connection, name: tuple[str, str, str],

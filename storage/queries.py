@@ -103,7 +103,7 @@ async def _rollup(store: Store, keys: Sequence[str]) -> tuple[tuple[str, ...], t
     """The keys plus every actor whose affiliation chain leads to one of them."""
     seeds = ",".join("(?)" for _ in keys)
     sql = (f"WITH RECURSIVE members(key) AS (VALUES {seeds} "
-           "UNION SELECT a.key FROM actors a JOIN members m ON a.affiliation = m.key) "
+           "UNION SELECT l.key FROM affiliations l JOIN members m ON l.affiliation = m.key) "
            "SELECT key FROM members")
     found = [row["key"] for row in await store.rows(sql, keys)]
     extra = [k for k in found if k not in keys]
@@ -151,12 +151,15 @@ def _refs_of(rows: Iterable[Any]) -> dict[str, ArticleRef]:
 
 # What visiting one article costs a walk (its facts of the kind tested from
 # facts_by_article_page), in index entries the other plan reads and sorts: measured at 10,000
-# articles, 6-9 µs an article against about 1 µs an entry.
+# articles, 3-9 µs an article against about 1 µs an entry, and 7 µs an entry when the facts
+# are those involving a name (each looked up by id: INVOLVED_COST).
 WALK_COST = 8
+INVOLVED_COST = 7
 
 
 def _read_page(conn: sqlite3.Connection, count_sql: str, page_sql: str, params: tuple[Any, ...],
-               page: Page, walk_sql: str | None = None) -> tuple[list[sqlite3.Row], int, Page]:
+               page: Page, walk_sql: str | None = None, entry_cost: int = 1
+               ) -> tuple[list[sqlite3.Row], int, Page]:
     """On the connection's thread, in one trip: the total, then the page (clamped to the last
     one: the facts may have changed since the page number was chosen).
 
@@ -174,8 +177,8 @@ def _read_page(conn: sqlite3.Connection, count_sql: str, page_sql: str, params: 
         row = conn.execute("SELECT count(*) FROM articles").fetchone()
         articles = int(row[0]) if row else 0
         # Articles walked ~ articles * (offset + size) / total, each WALK_COST; finding them
-        # all instead reads ~ total index entries and sorts them.
-        if articles * (page.offset + page.size) * WALK_COST < total * total:
+        # all instead reads ~ total entries, each ``entry_cost``, and sorts them.
+        if articles * (page.offset + page.size) * WALK_COST < total * total * entry_cost:
             page_sql = walk_sql
     rows = conn.execute(page_sql, (*params, page.size, page.offset)).fetchall()
     return rows, total, page
@@ -212,7 +215,7 @@ async def _fact_page(store: Store, f: _Filters, page: Page | None, order: str = 
                 f"ORDER BY {order} LIMIT ? OFFSET ?) ORDER BY {order}"
                 ) if order == ORDER else None
     return await store.call(_read_page, count_sql, page_sql, tuple(f.params), page, walk_sql,
-                            last=last)
+                            INVOLVED_COST if f.involving else 1, last=last)
 
 
 _FACT_SELECT = (
@@ -467,7 +470,7 @@ async def who(store: Store, name: str) -> ProfileAnswer:
         chain.append(index.display.get(parent, parent))
         # As the parent's newest article has it (one seek; a country stands in thousands of
         # articles, none of them with an affiliation to find); when that article gives none,
-        # any article's, as the roll-ups follow (through actors_by_affiliation_key).
+        # any article's, as the roll-ups follow (through storage.names' affiliation links).
         rows = await _rows(store, f"SELECT a.affiliation {_SHOWN_ACTOR}", (parent,))
         if not rows or rows[0]["affiliation"] is None:
             rows = await _rows(store, "SELECT affiliation FROM actors WHERE key = ? AND "

@@ -1,5 +1,6 @@
 """The name directory (migration 0005): after every kind of load it gives exactly the index a
-full scan of every name gives (storage.names.scan_names, the way it was always built)."""
+full scan of every name gives (storage.names.scan_names, the way it was always built), and
+the affiliation links (migration 0010) count exactly the actor rows that give them."""
 
 from __future__ import annotations
 
@@ -30,6 +31,11 @@ async def assert_directory_is_the_scan(store: Store) -> dict[str, names.NameInde
         assert index.keys_by_folded == scanned.keys_by_folded, entity
         assert index.display == scanned.display, entity
         built[entity] = index
+    links = await store.rows("SELECT affiliation, key, articles FROM affiliations "
+                             "ORDER BY affiliation, key")
+    counted = await store.rows("SELECT affiliation, key, count(*) FROM actors WHERE affiliation "
+                               "IS NOT NULL GROUP BY affiliation, key ORDER BY affiliation, key")
+    assert [tuple(r) for r in links] == [tuple(r) for r in counted]
     return built
 
 
@@ -260,3 +266,28 @@ async def test_the_answers_use_the_new_names_at_once(loaded: Store, archive: Pat
     assert after is not before
     assert after.resolve("zelda renamed").keys == (key,)  # type: ignore[union-attr]
     assert after.ranked("zeld", 5)[0] == (key, "Zelda Renamed")
+
+
+async def test_an_affiliation_dropped_from_its_only_article_leaves_the_roll_up(
+        loaded: Store, archive: Path) -> None:
+    from storage.queries import _rollup
+
+    link = (await loaded.rows("SELECT l.affiliation, l.key, ar.folder FROM affiliations l "
+                              "JOIN actors a ON a.key = l.key AND a.affiliation = l.affiliation "
+                              "JOIN articles ar ON ar.slug = a.article "
+                              "WHERE l.articles = 1 ORDER BY l.key LIMIT 1"))[0]
+    parent, key = link["affiliation"], link["key"]
+    assert key in (await _rollup(loaded, (parent,)))[0]
+    facts_path = Path(link["folder"]) / "facts.toml"
+    original = facts_path.read_text(encoding="utf-8")
+    start, end = actor_block(original, key)
+    block = original[start:end].replace(f'\naffiliation = "{parent}"', "")
+    assert block != original[start:end]
+    facts_path.write_text(original[:start] + block + original[end:], encoding="utf-8")
+    await loaded.load(archive)
+    await assert_directory_is_the_scan(loaded)
+    assert key not in (await _rollup(loaded, (parent,)))[0]
+    facts_path.write_text(original, encoding="utf-8")  # and back
+    await loaded.load(archive)
+    await assert_directory_is_the_scan(loaded)
+    assert key in (await _rollup(loaded, (parent,)))[0]

@@ -28,17 +28,17 @@ async def test_an_older_database_gets_the_kinds_filled_in(tmp_path: Path, seeds:
         before = await queries.claims(store, actor="Russia")
     finally:
         await store.close()
-    # Back to the database as the bot before this migration (and 0009) left it.
+    # Back to the database as the bot before this migration (and the later ones) left it.
     with sqlite3.connect(db) as conn:
         conn.executescript("""
             DROP INDEX fact_actors_by_actor_kind;
             ALTER TABLE fact_actors DROP COLUMN kind;
             CREATE INDEX fact_actors_by_actor ON fact_actors(actor);
-            DROP INDEX actors_by_affiliation_key;
             CREATE INDEX actors_by_affiliation ON actors(affiliation);
             DROP INDEX actors_by_key_affiliation;
             CREATE INDEX actors_by_key ON actors(key);
             DROP INDEX facts_by_article_page;
+            DROP TABLE affiliations;
             CREATE INDEX facts_by_article ON facts(article, kind, seq);
             PRAGMA user_version = 7;
         """)
