@@ -9,6 +9,8 @@ do not fit one embed they become parts ("page 3 of 32, part 2 of 3"), never a cu
 
 from __future__ import annotations
 
+import re
+
 import discord
 
 from bot.render import Style, View, shorten
@@ -31,10 +33,18 @@ CONTINUES = "(continued) …"
 COLOUR = discord.Colour(0x2B6CB0)
 
 
+# Every character discord.utils.escape_markdown can act on (`>`, `#`, `-` at a line's start,
+# `[` opening a masked link): text without any of them comes back unchanged, so the regex
+# substitution, most of the cost of rendering a long answer, is skipped for it.
+_MARKDOWN = re.compile(r"[_\\~|*`>#\[-]")
+
+
 def _escape(text: str) -> str:
     # Markdown escaped so sheet or user text cannot restyle the answer; mentions are defused
     # too (a zero-width space after @), on top of AllowedMentions.none() on every send.
-    return discord.utils.escape_mentions(discord.utils.escape_markdown(text))
+    if _MARKDOWN.search(text):
+        text = discord.utils.escape_markdown(text)
+    return discord.utils.escape_mentions(text) if "@" in text else text
 
 
 DISCORD = Style(text=_escape, bold=lambda s: f"**{s}**", code=lambda s: f"`{s}`",

@@ -6,10 +6,12 @@ import json
 import re
 import sqlite3
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from rapidfuzz import fuzz, process
 
+from storage.db import chunks
 from storage.names import NameIndex, name_index
 from storage.ranking import by_relevance
 from storage.results import (
@@ -36,7 +38,7 @@ from storage.results import (
     SourceAnswer,
     TimelineAnswer,
 )
-from storage.store import Store, lazy_snapshot
+from storage.store import Store, fetchall, lazy_snapshot
 from storage.text import fold, locate, sentence_around
 
 # Search snippets mark matched words with these private-use characters; render turns them into
@@ -100,16 +102,24 @@ async def _resolve(store: Store, f: _Filters, option: str, entity: str, value: s
 
 
 async def _rollup(store: Store, keys: Sequence[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The keys plus every actor whose affiliation chain leads to one of them."""
+    """The keys plus every actor whose affiliation chain leads to one of them, and the
+    display names of those others."""
+    found = await store.call(_members_on, keys)
+    return found, _member_names(await name_index(store, "actor"), keys, found)
+
+
+def _members_on(conn: sqlite3.Connection, keys: Sequence[str]) -> tuple[str, ...]:
     seeds = ",".join("(?)" for _ in keys)
     sql = (f"WITH RECURSIVE members(key) AS (VALUES {seeds} "
            "UNION SELECT l.key FROM affiliations l JOIN members m ON l.affiliation = m.key) "
            "SELECT key FROM members")
-    found = [row["key"] for row in await store.rows(sql, keys)]
-    extra = [k for k in found if k not in keys]
-    index = await name_index(store, "actor")
-    names = tuple(sorted(index.display.get(k, k) for k in extra))
-    return (*keys, *extra), names
+    found = [row["key"] for row in fetchall(conn, sql, keys)]
+    return (*keys, *[k for k in found if k not in keys])
+
+
+def _member_names(actors: NameIndex, keys: Sequence[str], found: Sequence[str]
+                  ) -> tuple[str, ...]:
+    return tuple(sorted(actors.display.get(k, k) for k in found if k not in keys))
 
 
 def _in(column: str, values: Sequence[str]) -> str:
@@ -125,13 +135,14 @@ async def _article_filter(store: Store, f: _Filters, article: str | None,
 
 
 async def _refs(store: Store, slugs: Iterable[str], last: bool = False) -> dict[str, ArticleRef]:
-    wanted = sorted(set(slugs))
+    return await store.call(_refs_on, sorted(set(slugs)), last=last)
+
+
+def _refs_on(conn: sqlite3.Connection, slugs: Iterable[str]) -> dict[str, ArticleRef]:
     refs: dict[str, ArticleRef] = {}
-    for start in range(0, len(wanted), 500):
-        chunk = wanted[start:start + 500]
-        for row in await store.rows("SELECT slug, title, outlet, published, url FROM articles "
-                                    "WHERE " + _in("slug", chunk), chunk,
-                                    last=last and start + 500 >= len(wanted)):
+    for chunk in chunks(sorted(set(slugs))):
+        for row in fetchall(conn, "SELECT slug, title, outlet, published, url FROM articles "
+                                  "WHERE " + _in("slug", chunk), chunk):
             refs[row["slug"]] = ArticleRef(row["slug"], row["title"], row["outlet"],
                                            row["published"], row["url"])
     return refs
@@ -186,6 +197,12 @@ def _read_page(conn: sqlite3.Connection, count_sql: str, page_sql: str, params: 
 
 async def _fact_page(store: Store, f: _Filters, page: Page | None, order: str = ORDER,
                      last: bool = False) -> tuple[list[Any], int, Page | None]:
+    """``_page_on`` in one trip to the connection's thread."""
+    return await store.call(_page_on, f, page, order, last=last)
+
+
+def _page_on(conn: sqlite3.Connection, f: _Filters, page: Page | None, order: str = ORDER
+             ) -> tuple[list[sqlite3.Row], int, Page | None]:
     """The fact rows (``_FACT_SELECT``) of one page in ``order``, the number of facts that
     match, and the page read. ``page`` None: every matching row.
 
@@ -195,8 +212,8 @@ async def _fact_page(store: Store, f: _Filters, page: Page | None, order: str = 
     then only those facts are read whole, so a name with thousands of facts reads ten
     payloads, not thousands."""
     if page is None:
-        rows = await _rows(store, f"{_FACT_SELECT} WHERE {f.sql()} ORDER BY {order}", f.params,
-                           last=last)
+        rows = fetchall(conn, f"{_FACT_SELECT} WHERE {f.sql()} ORDER BY {order}",
+                         tuple(f.params))
         return rows, len(rows), None
     count_sql = f.count_sql()
     pick = f"WHERE {f.sql()} ORDER BY {order} LIMIT ? OFFSET ?"
@@ -214,8 +231,8 @@ async def _fact_page(store: Store, f: _Filters, page: Page | None, order: str = 
                 f"facts_by_article_page ON f.article = ar.slug WHERE {f.sql(walk=True)} "
                 f"ORDER BY {order} LIMIT ? OFFSET ?) ORDER BY {order}"
                 ) if order == ORDER else None
-    return await store.call(_read_page, count_sql, page_sql, tuple(f.params), page, walk_sql,
-                            INVOLVED_COST if f.involving else 1, last=last)
+    return _read_page(conn, count_sql, page_sql, tuple(f.params), page, walk_sql,
+                      INVOLVED_COST if f.involving else 1)
 
 
 _FACT_SELECT = (
@@ -315,32 +332,43 @@ async def _involving(f: _Filters, kind: str, keys: Sequence[str]) -> None:
 async def _claims(store: Store, f: _Filters, page: Page | None, last: bool = False
                   ) -> tuple[list[ClaimItem], dict[str, ArticleRef], int, Page | None]:
     """The claims of one page with their responses, the articles they cite, the number of
-    claims that match and the page read."""
+    claims that match and the page read: one trip to the connection's thread."""
     actors = await name_index(store, "actor")
-    rows, total, page = await _fact_page(store, f, page)  # the responses come next
-    # Every claim's responses in one statement per 500 claims, not one per claim.
-    by_claim: dict[str, list[Any]] = {}
-    ids = [r["id"] for r in rows]
-    for start in range(0, len(ids), 500):
-        chunk = ids[start:start + 500]
-        for x in await _rows(
-                store, "SELECT f.id, f.actor, f.label, f.text, f.payload, f.parent, "
-                "a.name AS actor_name FROM facts f "
-                "LEFT JOIN actors a ON a.article = f.article AND a.key = f.actor "
-                f"WHERE {_in('f.parent', chunk)} ORDER BY f.seq", chunk,
-                last=last and start + 500 >= len(ids)):
-            by_claim.setdefault(x["parent"], []).append(x)
+    rows, total, page, responses = await store.call(_claim_page_on, f, page, last=last)
+    return _claim_items(rows, responses, actors), _refs_of(rows), total, page
+
+
+_Responses = dict[str, list[sqlite3.Row]]
+
+
+def _claim_page_on(conn: sqlite3.Connection, f: _Filters, page: Page | None
+                   ) -> tuple[list[sqlite3.Row], int, Page | None, _Responses]:
+    """``_page_on``, and the responses to each claim of the page (one statement per 500
+    claims, not one per claim)."""
+    rows, total, page = _page_on(conn, f, page)
+    responses: _Responses = {}
+    for chunk in chunks([r["id"] for r in rows]):
+        for x in fetchall(conn, "SELECT f.id, f.actor, f.label, f.text, f.payload, f.parent, "
+                                "a.name AS actor_name FROM facts f LEFT JOIN actors a "
+                                "ON a.article = f.article AND a.key = f.actor "
+                                f"WHERE {_in('f.parent', chunk)} ORDER BY f.seq", chunk):
+            responses.setdefault(x["parent"], []).append(x)
+    return rows, total, page, responses
+
+
+def _claim_items(rows: Iterable[sqlite3.Row], responses: _Responses, actors: NameIndex
+                 ) -> list[ClaimItem]:
     items = []
     for r in rows:
         answers = []
-        for x in by_claim.get(r["id"], ()):
+        for x in responses.get(r["id"], ()):
             p = json.loads(x["payload"])
             answers.append(ResponseItem(x["id"], x["actor"], x["actor_name"], x["label"],
                                         x["text"], _via(p, actors), _evidence(p)))
         items.append(ClaimItem(
             r["id"], r["article"], r["actor"], r["actor_name"], r["text"], r["label"],
             _evidence(json.loads(r["payload"])), tuple(answers)))
-    return items, _refs_of(rows), total, page
+    return items
 
 
 @lazy_snapshot
@@ -458,43 +486,71 @@ async def who(store: Store, name: str) -> ProfileAnswer:
         return ProfileAnswer(**f.answer_fields()) if f.not_found else ProfileAnswer(
             not_found=NotFound("actor", name, ()), filters={"name": name})
     key = m.keys[0]
+    index = await name_index(store, "actor")
+    found = await store.call(_profile_on, key, last=True)
+    profile = found.profile
+    p = json.loads(profile["payload"])
+    chain: list[str] = []
+    for parent in found.chain:  # as far as the names differ (a loop ends it)
+        shown = index.display.get(parent, parent)
+        if shown in chain:
+            break
+        chain.append(shown)
+    pos_rows, pos_total = found.positions
+    quote_rows, quote_total = found.quotes
+    claim_rows, claim_total, responses = found.claims
+    return ProfileAnswer(
+        key=key, name=profile["name"], kind=profile["kind"], role=profile["role"],
+        aliases=tuple(p.get("aliases") or ()), affiliation_chain=tuple(chain),
+        members=_member_names(index, (key,), found.members), evidence=_evidence(p),
+        positions=tuple([_position(r, index) for r in pos_rows]),
+        quotes=tuple([_quote(r, index) for r in quote_rows]),
+        claims=tuple(_claim_items(claim_rows, responses, index)), positions_total=pos_total,
+        quotes_total=quote_total, claims_total=claim_total, articles=found.articles,
+        **f.answer_fields())
+
+
+@dataclass(frozen=True)
+class _Profile:
+    """What /who reads, in one trip to the connection's thread (_profile_on)."""
+
+    profile: sqlite3.Row
+    chain: tuple[str, ...]  # affiliation keys, nearest first
+    members: tuple[str, ...]
+    positions: tuple[list[sqlite3.Row], int]
+    quotes: tuple[list[sqlite3.Row], int]
+    claims: tuple[list[sqlite3.Row], int, _Responses]
+    articles: dict[str, ArticleRef]
+
+
+def _profile_on(conn: sqlite3.Connection, key: str) -> _Profile:
     # The actor as its newest dated article has it: the article the name directory shows the
     # actor's name from (storage/names.py), so the profile and every answer agree on the name.
     # (The key came from the name index, which is read from that directory: it is there.)
-    profile = (await _rows(store, f"SELECT a.* {_SHOWN_ACTOR}", (key,)))[0]
-    p = json.loads(profile["payload"])
-    index = await name_index(store, "actor")
+    profile = fetchall(conn, f"SELECT a.* {_SHOWN_ACTOR}", (key,))[0]
     chain: list[str] = []
     parent = profile["affiliation"]
-    while parent and index.display.get(parent, parent) not in chain and len(chain) < 10:
-        chain.append(index.display.get(parent, parent))
+    while parent and parent not in chain and len(chain) < 10:
+        chain.append(parent)
         # As the parent's newest article has it (one seek; a country stands in thousands of
         # articles, none of them with an affiliation to find); when that article gives none,
         # any article's, as the roll-ups follow (through storage.names' affiliation links).
-        rows = await _rows(store, f"SELECT a.affiliation {_SHOWN_ACTOR}", (parent,))
+        rows = fetchall(conn, f"SELECT a.affiliation {_SHOWN_ACTOR}", (parent,))
         if not rows or rows[0]["affiliation"] is None:
-            rows = await _rows(store, "SELECT affiliation FROM actors WHERE key = ? AND "
-                                      "affiliation IS NOT NULL ORDER BY affiliation LIMIT 1",
-                               (parent,))
+            rows = fetchall(conn, "SELECT affiliation FROM actors WHERE key = ? AND "
+                                  "affiliation IS NOT NULL ORDER BY affiliation LIMIT 1",
+                            (parent,))
         parent = rows[0]["affiliation"] if rows else None
-    _, members = await _rollup(store, (key,))
     # A summary: the first few of each, with how many there are in all; the full lists are
     # /positions, /quotes and /claims, read a page at a time.
     first = Page(1, WHO_ITEMS)
-    pos_rows, pos_total, _ = await _fact_page(store, _own(key, "position"), first)
-    quote_rows, quote_total, _ = await _fact_page(store, _own(key, "quote"), first)
-    pos = tuple([_position(r, index) for r in pos_rows])
-    quo = tuple([_quote(r, index) for r in quote_rows])
-    claim_items, _, claim_total, _ = await _claims(store, _own(key, "claim"), first)
-    cla = tuple(claim_items)
-    slugs = {profile["article"], *(i.article for i in pos), *(i.article for i in quo),
-             *(i.article for i in cla)}
-    return ProfileAnswer(
-        key=key, name=profile["name"], kind=profile["kind"], role=profile["role"],
-        aliases=tuple(p.get("aliases") or ()), affiliation_chain=tuple(chain), members=members,
-        evidence=_evidence(p), positions=pos, quotes=quo, claims=cla, positions_total=pos_total,
-        quotes_total=quote_total, claims_total=claim_total,
-        articles=await _refs(store, slugs, last=True), **f.answer_fields())
+    positions, pos_total, _ = _page_on(conn, _own(key, "position"), first)
+    quotes, quote_total, _ = _page_on(conn, _own(key, "quote"), first)
+    claims, claim_total, _, responses = _claim_page_on(conn, _own(key, "claim"), first)
+    slugs = {profile["article"], *(r["article"] for r in (*positions, *quotes, *claims))}
+    return _Profile(profile, tuple(chain), _members_on(conn, (key,)), (positions, pos_total),
+                    (quotes, quote_total), (claims, claim_total, responses),
+                    _refs_on(conn, slugs))
 
 
 def _own(key: str, kind: str) -> _Filters:

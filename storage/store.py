@@ -197,7 +197,7 @@ class Store:
         one trip to the connection's thread (aiosqlite's execute, fetch and close take three
         or more, and each trip costs more than a small indexed query). ``last``: nothing
         more will be read in this snapshot, so a lazy one may end in the same trip."""
-        return await self.call(_fetchall, sql, tuple(params), last=last)
+        return await self.call(fetchall, sql, tuple(params), last=last)
 
     async def call(self, fn: Callable[..., R], *args: Any, last: bool = False) -> R:
         """``fn(sqlite3_connection, *args)`` on the thread of ``db``, in one trip: for reads
@@ -690,7 +690,9 @@ def _in_lazy(conn: sqlite3.Connection, state: _Lazy, last: bool, fn: Callable[..
             state.done = True
 
 
-def _fetchall(conn: sqlite3.Connection, sql: str, params: tuple[Any, ...]) -> list[sqlite3.Row]:
+def fetchall(conn: sqlite3.Connection, sql: str, params: Sequence[Any] = ()
+             ) -> list[sqlite3.Row]:
+    """Every row of one statement, on the connection's own thread (inside ``Store.call``)."""
     cursor = conn.execute(sql, params)
     try:
         return cursor.fetchall()
