@@ -576,24 +576,36 @@ async def search(store: Store, query: str, limit: int = SEARCH_LIMIT) -> SearchA
     expression = fts_query(query)
     if expression is None:
         return SearchAnswer(query=query, filters=typed)
-    # Newest first (the most recently loaded facts: FTS5 walks its index by rowid and stops at
-    # limit + 1 matches), and when every match fits in the answer, the most relevant first
-    # (storage.ranking). Ranking with FTS5's bm25 reads every fact that has any of the words:
-    # hundreds of milliseconds for two common words in a newsroom archive.
-    sql = ("SELECT facts_fts.rowid AS rid, f.id, f.article, f.kind, f.text, f.search, "
-           f"snippet(facts_fts, 0, '{HIT_START}', '{HIT_END}', '…', 16) AS snip "
-           "FROM facts_fts JOIN facts f ON f.rowid = facts_fts.rowid "
+    rows, any_word, more = await store.call(_search_on, query, expression, limit, last=True)
+    items = tuple(SearchHit(r["id"], r["article"], r["kind"], r["text"], r["snip"]) for r in rows)
+    return SearchAnswer(query=query, items=items, any_word=any_word, more=more, filters=typed,
+                        articles=_refs_of(rows))
+
+
+# Newest first (the most recently loaded facts: FTS5 walks its index by rowid and stops at
+# limit + 1 matches), and when every match fits in the answer, the most relevant first
+# (storage.ranking). Ranking with FTS5's bm25 reads every fact that has any of the words:
+# hundreds of milliseconds for two common words in a newsroom archive.
+_SEARCH = ("SELECT facts_fts.rowid AS rid, f.id, f.article, f.kind, f.text, f.search, "
+           f"snippet(facts_fts, 0, '{HIT_START}', '{HIT_END}', '…', 16) AS snip, "
+           "ar.title AS ref_title, ar.outlet AS ref_outlet, ar.published AS ref_published, "
+           "ar.url AS ref_url FROM facts_fts JOIN facts f ON f.rowid = facts_fts.rowid "
+           "JOIN articles ar ON ar.slug = f.article "
            "WHERE facts_fts MATCH ? ORDER BY facts_fts.rowid DESC LIMIT ?")
-    rows = await _rows(store, sql, (expression, limit + 1))
+
+
+def _search_on(conn: sqlite3.Connection, query: str, expression: str, limit: int
+               ) -> tuple[list[sqlite3.Row], bool, bool]:
+    """On the connection's thread: the hits in the order shown (with the columns
+    ``_refs_of`` reads), whether only some of the words matched, and whether more than
+    ``limit`` facts match."""
+    rows = fetchall(conn, _SEARCH, (expression, limit + 1))
     any_word = False
     if not rows and " " in expression:
         any_word = True
-        rows = await _rows(store, sql, (fts_query(query, any_word=True), limit + 1))
+        rows = fetchall(conn, _SEARCH, (fts_query(query, any_word=True), limit + 1))
     more = len(rows) > limit
-    rows = rows[:limit] if more else by_relevance(rows, query)
-    items = tuple(SearchHit(r["id"], r["article"], r["kind"], r["text"], r["snip"]) for r in rows)
-    return SearchAnswer(query=query, items=items, any_word=any_word, more=more, filters=typed,
-                        articles=await _refs(store, (i.article for i in items), last=True))
+    return (rows[:limit] if more else by_relevance(rows, query)), any_word, more
 
 
 @lazy_snapshot
