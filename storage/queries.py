@@ -62,6 +62,7 @@ class _Filters:
         self.not_found: NotFound | None = None
         self.typed: dict[str, str] = {}
         self.involving: str | None = None  # FROM fact_actors WHERE ...: set by _involving
+        self.mirrored = 0  # conditions of ``where`` that ``involving`` also has
 
     def answer_fields(self) -> dict[str, Any]:
         return {"matches": tuple(self.matches), "not_found": self.not_found,
@@ -78,9 +79,21 @@ class _Filters:
             where = [f"+{w}" if w.startswith("f.kind = ") else w for w in where]
         return " AND ".join(where) if where else "1"
 
+    def narrowed(self, condition: str, involved: str) -> _Filters:
+        """These filters and one more condition (without parameters) on the fact, which
+        ``involved`` states on its fact_actors rows (they copy the fact's kind and label)."""
+        g = _Filters()
+        g.where, g.params, g.involving = [*self.where, condition], list(self.params), self.involving
+        g.mirrored = self.mirrored
+        if self.involving:
+            g.involving, g.mirrored = f"{self.involving} AND {involved}", self.mirrored + 1
+        return g
+
     def count_sql(self) -> str:
-        if self.involving and len(self.where) == 2 and self.where[0].startswith("f.kind = '"):
-            # Only the kind and the actors: counted from fact_actors (which has the kind) alone.
+        if (self.involving and len(self.where) == 2 + self.mirrored
+                and self.where[0].startswith("f.kind = '")):
+            # Only the kind, the actors and conditions fact_actors mirrors: counted from
+            # fact_actors (which has the kind and label) alone.
             return f"SELECT count(DISTINCT fact) {self.involving}"
         return f"SELECT count(*) FROM facts f WHERE {self.sql()}"
 
@@ -179,20 +192,35 @@ def _read_page(conn: sqlite3.Connection, count_sql: str, page_sql: str, params: 
     ``page_sql`` finds every matching fact and keeps the best.
     The count says which is cheaper: walking wins when the facts are a dense share of the
     archive (no name filter, or a big country's roll-up on its first pages)."""
-    row = conn.execute(count_sql, params).fetchone()
-    total = int(row[0]) if row else 0
+    total = _count(conn, count_sql, params)
+    page = _clamp(page, total)
+    return _slice(conn, page_sql, walk_sql, params, total, page.offset, page.size,
+                  entry_cost), total, page
+
+
+def _count(conn: sqlite3.Connection, sql: str, params: tuple[Any, ...]) -> int:
+    row = conn.execute(sql, params).fetchone()
+    return int(row[0]) if row else 0
+
+
+def _clamp(page: Page, total: int) -> Page:
     last_page = max(1, -(-total // page.size))
     if page.number > last_page or page.number < 1:
-        page = Page(min(max(page.number, 1), last_page), page.size)
+        return Page(min(max(page.number, 1), last_page), page.size)
+    return page
+
+
+def _slice(conn: sqlite3.Connection, page_sql: str, walk_sql: str | None,
+           params: tuple[Any, ...], total: int, offset: int, limit: int, entry_cost: int = 1
+           ) -> list[sqlite3.Row]:
+    """``limit`` rows from ``offset`` of ``total``, by whichever statement costs less."""
     if walk_sql is not None and total:
-        row = conn.execute("SELECT count(*) FROM articles").fetchone()
-        articles = int(row[0]) if row else 0
-        # Articles walked ~ articles * (offset + size) / total, each WALK_COST; finding them
+        articles = _count(conn, "SELECT count(*) FROM articles", ())
+        # Articles walked ~ articles * (offset + limit) / total, each WALK_COST; finding them
         # all instead reads ~ total entries, each ``entry_cost``, and sorts them.
-        if articles * (page.offset + page.size) * WALK_COST < total * total * entry_cost:
+        if articles * (offset + limit) * WALK_COST < total * total * entry_cost:
             page_sql = walk_sql
-    rows = conn.execute(page_sql, (*params, page.size, page.offset)).fetchall()
-    return rows, total, page
+    return conn.execute(page_sql, (*params, limit, offset)).fetchall()
 
 
 async def _fact_page(store: Store, f: _Filters, page: Page | None, order: str = ORDER,
@@ -215,6 +243,42 @@ def _page_on(conn: sqlite3.Connection, f: _Filters, page: Page | None, order: st
         rows = fetchall(conn, f"{_FACT_SELECT} WHERE {f.sql()} ORDER BY {order}",
                          tuple(f.params))
         return rows, len(rows), None
+    count_sql, page_sql, walk_sql = _statements(f, order)
+    return _read_page(conn, count_sql, page_sql, tuple(f.params), page, walk_sql,
+                      INVOLVED_COST if f.involving else 1)
+
+
+def _parts_page_on(conn: sqlite3.Connection, f: _Filters, page: Page | None,
+                   parts: Sequence[tuple[str, str]]) -> tuple[list[sqlite3.Row], int, Page | None]:
+    """``_page_on`` for an order by part, then ORDER: the facts that meet the first of the
+    conditions ``parts`` (which must split the facts: one and only one holds for each; each
+    as a condition on the fact and the same on its fact_actors rows), then those meeting
+    the second, and so on. Read part by part, each of which can walk the
+    articles in order, instead of sorting every match (/questions with open ones first, at
+    10,000 articles: 40 ms unfiltered, 29 ms for a country)."""
+    if page is None:
+        order = ", ".join(f"NOT ({c})" for c, _ in parts)
+        return _page_on(conn, f, None, f"{order}, {ORDER}")
+    narrowed = [f.narrowed(condition, involved) for condition, involved in parts]
+    statements = [(g, _statements(g, ORDER), tuple(g.params)) for g in narrowed]
+    # The first part's count is what the others leave: the whole count can often be read
+    # from an index alone (_Filters.count_sql), the parts' not.
+    counts = [_count(conn, sql[0], params) for _, sql, params in statements[1:]]
+    counts.insert(0, _count(conn, f.count_sql(), tuple(f.params)) - sum(counts))
+    page = _clamp(page, sum(counts))
+    rows: list[sqlite3.Row] = []
+    offset = page.offset
+    for (g, (_, page_sql, walk_sql), params), total in zip(statements, counts, strict=True):
+        if offset < total and len(rows) < page.size:
+            rows += _slice(conn, page_sql, walk_sql, params, total, offset,
+                           page.size - len(rows), INVOLVED_COST if g.involving else 1)
+        offset = max(0, offset - total)
+    return rows, sum(counts), page
+
+
+def _statements(f: _Filters, order: str) -> tuple[str, str, str | None]:
+    """The count, the page read by sorting the matches, and (in ORDER) the page read by
+    walking the articles in order."""
     count_sql = f.count_sql()
     pick = f"WHERE {f.sql()} ORDER BY {order} LIMIT ? OFFSET ?"
     # The order's article columns from a covering index (slug, published): a big name's
@@ -231,8 +295,7 @@ def _page_on(conn: sqlite3.Connection, f: _Filters, page: Page | None, order: st
                 f"facts_by_article_page ON f.article = ar.slug WHERE {f.sql(walk=True)} "
                 f"ORDER BY {order} LIMIT ? OFFSET ?) ORDER BY {order}"
                 ) if order == ORDER else None
-    return _read_page(conn, count_sql, page_sql, tuple(f.params), page, walk_sql,
-                      INVOLVED_COST if f.involving else 1)
+    return count_sql, page_sql, walk_sql
 
 
 _FACT_SELECT = (
@@ -391,6 +454,11 @@ async def claims(store: Store, status: str | None = None, actor: str | None = No
                         **f.answer_fields())
 
 
+# Every question is open or answered (storage.model.QUESTION_STATUSES, checked on load).
+_QUESTION_PARTS = (("f.label = 'open'", "label = 'open'"),
+                   ("f.label = 'answered'", "label = 'answered'"))
+
+
 @lazy_snapshot
 async def questions(store: Store, topic: str | None = None, actor: str | None = None,
                     status: str | None = None, article: str | None = None, *,
@@ -413,8 +481,7 @@ async def questions(store: Store, topic: str | None = None, actor: str | None = 
         return QuestionsAnswer(**f.answer_fields())
     actors = await name_index(store, "actor")
     # Open questions first: they are what a reporter is chasing.
-    rows, total, page = await _fact_page(store, f, page, f"f.label = 'answered', {ORDER}",
-                                         last=True)
+    rows, total, page = await store.call(_parts_page_on, f, page, _QUESTION_PARTS, last=True)
     items = []
     for r in rows:
         p = json.loads(r["payload"])

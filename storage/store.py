@@ -513,7 +513,7 @@ _COLUMNS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "names": (("article", "entity", "key", "name", "folded"), ()),
     "facts": (("id", "article", "kind", "seq", "actor", "topic", "label", "text", "folded",
                "parent", "search", "payload"), ("id",)),
-    "fact_actors": (("fact", "actor", "kind"), ("fact", "actor")),
+    "fact_actors": (("fact", "actor", "kind", "label"), ("fact", "actor")),
 }
 _Rows = dict[str, list[tuple[object, ...]]]
 
@@ -525,8 +525,8 @@ def _old_rows_on(conn: sqlite3.Connection, slugs: list[str]) -> _Rows:
         marks = ",".join("?" for _ in chunk)
         for table, (columns, _) in _COLUMNS.items():
             if table == "fact_actors":
-                sql = (f"SELECT fa.fact, fa.actor, fa.kind FROM fact_actors fa JOIN facts f "
-                       f"ON f.id = fa.fact WHERE f.article IN ({marks})")
+                sql = (f"SELECT fa.fact, fa.actor, fa.kind, fa.label FROM fact_actors fa "
+                       f"JOIN facts f ON f.id = fa.fact WHERE f.article IN ({marks})")
             else:
                 where = "slug" if table == "articles" else "article"
                 rowid = "rowid, " if table == "names" else ""

@@ -54,7 +54,7 @@ async def contents(store: Store) -> dict[str, list[tuple[Any, ...]]]:
 def corrections(folder: Path) -> None:
     """An editor's day: a stance and a summary corrected, a position and a response removed,
     an actor renamed (its name rows and every fact's search text change), an alias dropped,
-    a fact added."""
+    a fact added, a claim's status changed (the label its fact_actors rows copy)."""
     facts = folder / "facts.toml"
     edit(facts, P7_STANCE, P7_STANCE.replace('"unclear"', '"opposes"'))
     edit(facts, P7_SUMMARY, P7_SUMMARY.replace("interview.", "interview, zebra."))
@@ -65,6 +65,9 @@ def corrections(folder: Path) -> None:
         end = text.find("\n[[", start + 1)
         text = text[:start] + text[end + 1:]
     text = text.replace('name = "Dmitry Peskov"', 'name = "Dmitri Peskov"', 1)
+    c3 = 'claimant = "trump"\nclaim = "If the deal is done, Putin is not looking for more war."\n'
+    assert c3 + 'status = "unverified"' in text
+    text = text.replace(c3 + 'status = "unverified"', c3 + 'status = "disputed"', 1)
     facts.write_text(text, encoding="utf-8")
     assert 'name = "Dmitri Peskov"' in text
 
@@ -90,6 +93,7 @@ async def test_a_reload_ends_with_the_rows_of_a_fresh_load(
         assert report.loaded == (SLUG,)
         assert diff_of(report) == expected
         assert expected["position"][1] == {f"{SLUG}/p7"}
+        assert f"{SLUG}/c3" in expected["claim"][1]
         after_reload = await contents(reloaded)
         await reloaded.writer.execute(
             "INSERT INTO facts_fts(facts_fts, rank) VALUES ('integrity-check', 1)")

@@ -1,5 +1,5 @@
-"""Migration 0008: fact_actors carries each fact's kind, for /claims actor: and /questions
-actor: to choose their facts from one index."""
+"""Migrations 0008 and 0011: fact_actors carries each fact's kind and label, for /claims
+actor: and /questions actor: to choose and count their facts from one index."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ from storage import queries
 from storage.store import Store
 
 MISMATCHED = ("SELECT count(*) FROM fact_actors fa JOIN facts f ON f.id = fa.fact "
-              "WHERE fa.kind IS NOT f.kind")
+              "WHERE fa.kind IS NOT f.kind OR fa.label IS NOT f.label")
 
 
-async def test_every_involved_actor_row_has_its_fact_kind(store: Store) -> None:
+async def test_every_involved_actor_row_has_its_fact_kind_and_label(store: Store) -> None:
     async with store.reader.execute(MISMATCHED) as cur:
         assert (await cur.fetchone())[0] == 0  # type: ignore[index]
     async with store.reader.execute("SELECT count(*) FROM fact_actors") as cur:
@@ -26,12 +26,14 @@ async def test_an_older_database_gets_the_kinds_filled_in(tmp_path: Path, seeds:
     try:
         await store.load(seeds)
         before = await queries.claims(store, actor="Russia")
+        questions = await queries.questions(store, actor="Russia")
     finally:
         await store.close()
     # Back to the database as the bot before this migration (and the later ones) left it.
     with sqlite3.connect(db) as conn:
         conn.executescript("""
-            DROP INDEX fact_actors_by_actor_kind;
+            DROP INDEX fact_actors_by_actor_kind_label;
+            ALTER TABLE fact_actors DROP COLUMN label;
             ALTER TABLE fact_actors DROP COLUMN kind;
             CREATE INDEX fact_actors_by_actor ON fact_actors(actor);
             CREATE INDEX actors_by_affiliation ON actors(affiliation);
@@ -47,5 +49,6 @@ async def test_an_older_database_gets_the_kinds_filled_in(tmp_path: Path, seeds:
         async with store.reader.execute(MISMATCHED) as cur:
             assert (await cur.fetchone())[0] == 0  # type: ignore[index]
         assert (await queries.claims(store, actor="Russia")).items == before.items
+        assert (await queries.questions(store, actor="Russia")).items == questions.items
     finally:
         await store.close()
