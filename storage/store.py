@@ -26,7 +26,7 @@ from typing import Any, Concatenate, ParamSpec, TypeVar, cast
 
 import aiosqlite
 
-from storage.db import StoreError, chunks, connect, migrate
+from storage.db import StoreError, connect, migrate
 from storage.model import DIFF_KINDS, Sheet
 from storage.names import update_directory
 from storage.rows import SheetRows, sheet_rows
@@ -40,6 +40,16 @@ from storage.sheets import (
     duplicate_slugs,
     file_stamp,
     read_sheet,
+)
+from storage.writes import (
+    Rows,
+    defer_fts_on,
+    fill_fts_on,
+    flat_rows,
+    old_payloads_on,
+    old_rows_on,
+    payloads_of,
+    row_ops,
 )
 
 Clock = Callable[[], datetime]
@@ -359,8 +369,8 @@ class Store:
                 # The stored rows, read inside the load's transaction: both the diff and the
                 # rows to write are computed from them.
                 stored_rows = await self._on_writer(
-                    _old_rows_on, sorted(r.slug for r in rows if r.slug in known))
-                old = _payloads_of(stored_rows)
+                    old_rows_on, sorted(r.slug for r in rows if r.slug in known))
+                old = payloads_of(stored_rows)
                 # A batch is small (about 1 ms of work here): on the loop it costs less than
                 # a thread that contends for the GIL with the writer and the result unpickling.
                 part, changes, flat = _compare_batch(rows, old, known, loaded_at)
@@ -389,10 +399,10 @@ class Store:
                 if not began:
                     fts_trigger = await self._begin(first=not known)
                     began = True
-                await self._insert(_flat([]), removed, changes)
+                await self._insert(flat_rows([]), removed, changes)
                 await self._restamp(scan.restamp)
                 if fts_trigger is not None:
-                    await self._on_writer(_fill_fts_on, fts_trigger)
+                    await self._on_writer(fill_fts_on, fts_trigger)
                 await self.writer.execute("COMMIT")
         except BaseException as exc:
             for future in pending:  # let the batches being read finish; report what failed first
@@ -422,17 +432,17 @@ class Store:
 
     async def _old_payloads(self, slugs: Sequence[str]) -> dict[tuple[str, str], str]:
         """(kind, id) -> stored payload, for the articles about to be replaced or removed."""
-        return await self._on_writer(_old_payloads_on, list(slugs))
+        return await self._on_writer(old_payloads_on, list(slugs))
 
     async def _begin(self, *, first: bool) -> str | None:
         """BEGIN a streamed load's transaction. For the first load into an empty database,
-        the full-text index is filled once at the end (_fill_fts_on) instead of row by row:
+        the full-text index is filled once at the end (fill_fts_on) instead of row by row:
         returns the SQL of the trigger set aside meanwhile, inside the same transaction (a
         rollback or a crash puts it back with everything else)."""
         await self.writer.execute("BEGIN IMMEDIATE")
         if not first:
             return None
-        return await self._on_writer(_defer_fts_on)
+        return await self._on_writer(defer_fts_on)
 
     async def _write(self, plan: _Plan, removed: Sequence[str], known: set[str], loaded_at: str,
                      restamp: Sequence[tuple[str, str]], dry_run: bool) -> dict[str, KindDiff]:
@@ -444,8 +454,8 @@ class Store:
             if not dry_run:
                 await db.execute("BEGIN IMMEDIATE")
             stored_rows = await self._on_writer(
-                _old_rows_on, sorted(s for s in plan.slugs if s in known))
-            old = _payloads_of(stored_rows) | await self._old_payloads(
+                old_rows_on, sorted(s for s in plan.slugs if s in known))
+            old = payloads_of(stored_rows) | await self._old_payloads(
                 [s for s in removed if s in known])
             diff, changes = await asyncio.to_thread(_compare, plan.rows, removed, old, known,
                                                     loaded_at)
@@ -468,10 +478,10 @@ class Store:
                                           restamp)
 
     async def _insert(self, rows: dict[str, list[tuple[object, ...]]], replaced: Sequence[str],
-                      changes: Sequence[tuple[object, ...]], old: _Rows | None = None) -> None:
+                      changes: Sequence[tuple[object, ...]], old: Rows | None = None) -> None:
         """Inside the load's transaction: replace the ``replaced`` articles (those loaded and
         those removed) by ``rows``. ``old``: the stored rows of the loaded articles, when
-        already read in this transaction (_old_rows_on).
+        already read in this transaction (old_rows_on).
 
         An article already stored is brought to its new rows by writing only the rows that
         differ: an editor's correction changes a fact or two of an article's thirty, and
@@ -488,159 +498,17 @@ class Store:
         if removed:
             await db.executemany("DELETE FROM articles WHERE slug = ?", removed)
         if old is None:
-            old = await self._on_writer(_old_rows_on, sorted(loaded))
+            old = await self._on_writer(old_rows_on, sorted(loaded))
         if sum(len(v) for v in old.values()) > 2000:  # a big batch: off the event loop
-            ops = await asyncio.to_thread(_row_ops, rows, old)
+            ops = await asyncio.to_thread(row_ops, rows, old)
         else:
-            ops = _row_ops(rows, old)
+            ops = row_ops(rows, old)
         for sql, params in ops:
             await db.executemany(sql, params)
         if changes:
             await db.executemany(
                 "INSERT INTO changes (at, article, kind, fact_id, change, old, new) "
                 "VALUES (?,?,?,?,?,?,?)", changes)
-
-
-# Each table a load writes: its columns, in the order of storage.rows' tuples (articles: and
-# then file_stamp, added by _rows), and the columns that identify a row (names: none, its rows
-# are a multiset).
-_COLUMNS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "articles": (("slug", "title", "outlet", "url", "published", "language", "body", "folder",
-                  "content_hash", "payload", "loaded_at", "file_stamp"), ("slug",)),
-    "actors": (("article", "key", "name", "kind", "role", "affiliation", "payload"),
-               ("article", "key")),
-    "topics": (("article", "key", "name", "payload"), ("article", "key")),
-    "names": (("article", "entity", "key", "name", "folded"), ()),
-    "facts": (("id", "article", "kind", "seq", "actor", "topic", "label", "text", "folded",
-               "parent", "search", "payload"), ("id",)),
-    "fact_actors": (("fact", "actor", "kind", "label"), ("fact", "actor")),
-}
-_Rows = dict[str, list[tuple[object, ...]]]
-
-
-def _old_rows_on(conn: sqlite3.Connection, slugs: list[str]) -> _Rows:
-    """The stored rows of these articles, per table (names with their rowid first)."""
-    old: _Rows = {table: [] for table in _COLUMNS}
-    for chunk in chunks(slugs):
-        marks = ",".join("?" for _ in chunk)
-        for table, (columns, _) in _COLUMNS.items():
-            if table == "fact_actors":
-                sql = (f"SELECT fa.fact, fa.actor, fa.kind, fa.label FROM fact_actors fa "
-                       f"JOIN facts f ON f.id = fa.fact WHERE f.article IN ({marks})")
-            else:
-                where = "slug" if table == "articles" else "article"
-                rowid = "rowid, " if table == "names" else ""
-                sql = f"SELECT {rowid}{', '.join(columns)} FROM {table} WHERE {where} IN ({marks})"
-            old[table].extend(tuple(r) for r in conn.execute(sql, chunk))
-    return old
-
-
-def _payloads_of(old: _Rows) -> dict[tuple[str, str], str]:
-    """_old_payloads_on's answer, from the rows _old_rows_on read."""
-    payloads: dict[tuple[str, str], str] = {}
-    for r in old["articles"]:
-        payloads[("article", str(r[0]))] = str(r[9])
-    for r in old["actors"]:
-        payloads[("actor", f"{r[0]}/{r[1]}")] = str(r[6])
-    for r in old["topics"]:
-        payloads[("topic", f"{r[0]}/{r[1]}")] = str(r[3])
-    for r in old["facts"]:
-        payloads[(str(r[2]), str(r[0]))] = str(r[11])
-    return payloads
-
-
-def _insert_sql(table: str) -> str:
-    columns = _COLUMNS[table][0]
-    return (f"INSERT INTO {table} ({', '.join(columns)}) "
-            f"VALUES ({', '.join('?' for _ in columns)})")
-
-
-def _row_ops(new: _Rows, old: _Rows) -> list[tuple[str, list[tuple[object, ...]]]]:
-    """The statements (with their parameters) that turn the ``old`` rows of some articles
-    into the ``new`` ones: deletes, updates of the columns that differ, inserts. In the
-    order of _COLUMNS (a fact before its fact_actors rows), gone facts first."""
-    ops: list[tuple[str, list[tuple[object, ...]]]] = []
-    if not any(old.values()):  # new articles only (a first load): every row is inserted
-        return [(_insert_sql(table), new[table]) for table in _COLUMNS if new[table]]
-    fresh_facts = {r[0] for r in new["facts"]}
-    gone_facts: list[tuple[object, ...]] = [(r[0],) for r in old["facts"]
-                                            if r[0] not in fresh_facts]
-    if gone_facts:  # cascades to their fact_actors rows and FTS entries
-        ops.append(("DELETE FROM facts WHERE id = ?", gone_facts))
-    for table, (columns, key) in _COLUMNS.items():
-        insert = _insert_sql(table)
-        if not key:
-            stored: dict[tuple[object, ...], list[object]] = {}
-            for rowid, *columns_of in old[table]:
-                stored.setdefault(tuple(columns_of), []).append(rowid)
-            added: list[tuple[object, ...]] = []
-            for fresh in new[table]:
-                rowids = stored.get(fresh)
-                if rowids:
-                    rowids.pop()
-                else:
-                    added.append(fresh)
-            surplus: list[tuple[object, ...]] = [(rowid,) for rowids in stored.values()
-                                                 for rowid in rowids]
-            if surplus:
-                ops.append((f"DELETE FROM {table} WHERE rowid = ?", surplus))
-            if added:
-                ops.append((insert, added))
-            continue
-        where = " AND ".join(f"{c} = ?" for c in key)
-        at = [columns.index(c) for c in key]
-        before = {tuple(r[i] for i in at): r for r in old[table]}
-        after: dict[tuple[object, ...], tuple[object, ...]] = {}
-        inserts: list[tuple[object, ...]] = []
-        for row in new[table]:
-            k = tuple(row[i] for i in at)
-            if k in after:  # never from a valid sheet: inserted, for the database to refuse
-                inserts.append(row)
-            else:
-                after[k] = row
-        if table != "facts":  # gone facts went first
-            gone = [k for k in before if k not in after]
-            if gone:
-                ops.append((f"DELETE FROM {table} WHERE {where}", gone))
-        updates: dict[tuple[int, ...], list[tuple[object, ...]]] = {}
-        for k, row in after.items():
-            was = before.get(k)
-            if was is None:
-                inserts.append(row)
-            elif was != row:
-                differ = tuple(i for i, (a, b) in enumerate(zip(was, row, strict=True)) if a != b)
-                updates.setdefault(differ, []).append((*(row[i] for i in differ), *k))
-        for differ, params in updates.items():
-            sets = ", ".join(f"{columns[i]} = ?" for i in differ)
-            ops.append((f"UPDATE {table} SET {sets} WHERE {where}", params))
-        if inserts:
-            ops.append((insert, inserts))
-    return ops
-
-
-def _defer_fts_on(conn: sqlite3.Connection) -> str | None:
-    """Inside a load's transaction, with no fact stored: drop the trigger that indexes each
-    new fact for full-text search; return its SQL, for _fill_fts_on.
-
-    The trigger made FTS5 write its pending terms to disk for every row inserted (each
-    statement of an executemany is a savepoint, and FTS5 flushes at each): 11 of the 13 s
-    that inserting 100,000 facts took. One 'rebuild' at the end indexes them all in 1 s.
-    """
-    if conn.execute("SELECT 1 FROM facts LIMIT 1").fetchone() is not None:
-        return None
-    row = conn.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' "
-                       "AND name = 'facts_fts_insert'").fetchone()
-    if row is None:
-        return None
-    conn.execute("DROP TRIGGER facts_fts_insert")
-    return str(row[0])
-
-
-def _fill_fts_on(conn: sqlite3.Connection, trigger: str) -> None:
-    """Before the commit of a load that deferred the full-text index: build it from every
-    fact, and put the trigger back."""
-    conn.execute("INSERT INTO facts_fts(facts_fts) VALUES ('rebuild')")
-    conn.execute(trigger)
 
 
 @contextlib.asynccontextmanager
@@ -782,14 +650,7 @@ def _compare_batch(rows: Sequence[SheetRows], old: dict[tuple[str, str], str], k
                                      dict[str, list[tuple[object, ...]]]]:
     """One streamed batch's diff, change rows and rows to insert."""
     result, changes = _compare_lists(rows, (), old, known, at)
-    return result, changes, _flat(rows)
-
-
-def _flat(rows: Sequence[SheetRows]) -> dict[str, list[tuple[object, ...]]]:
-    flat = {table: [row for r in rows for row in getattr(r, table)]
-            for table in ("actors", "topics", "names", "facts", "fact_actors")}
-    flat["articles"] = [r.article for r in rows]
-    return flat
+    return result, changes, flat_rows(rows)
 
 
 @dataclass(frozen=True)
@@ -964,7 +825,7 @@ def _plan(scan: _Scan, stored: _Stored, slugs: Sequence[str] | None,
     removed = _removed(scan, stored, {s.article.slug for s in sheets}, unchanged_set,
                        {s.folder for s in sheets})
     rows = _rows(sheets, stamps, loaded_at)
-    return _Plan(rows=rows, unchanged=tuple(unchanged), removed=tuple(removed), flat=_flat(rows))
+    return _Plan(rows=rows, unchanged=tuple(unchanged), removed=tuple(removed), flat=flat_rows(rows))
 
 
 def _slug_clash(slug: str, folder: str, kept: dict[str, str]) -> Problem | None:
@@ -995,24 +856,6 @@ def _removed(scan: _Scan, stored: _Stored, new_slugs: set[str],
 def _stored_on(conn: sqlite3.Connection) -> _Stored:
     return {folder: (slug, digest, stamp) for slug, folder, digest, stamp
             in conn.execute("SELECT slug, folder, content_hash, file_stamp FROM articles")}
-
-
-def _old_payloads_on(conn: sqlite3.Connection, slugs: list[str]) -> dict[tuple[str, str], str]:
-    old: dict[tuple[str, str], str] = {}
-    queries = (
-        "SELECT 'article' AS kind, slug AS id, payload FROM articles WHERE slug IN ({})",
-        "SELECT 'actor' AS kind, article || '/' || key AS id, payload FROM actors "
-        "WHERE article IN ({})",
-        "SELECT 'topic' AS kind, article || '/' || key AS id, payload FROM topics "
-        "WHERE article IN ({})",
-        "SELECT kind, id, payload FROM facts WHERE article IN ({})",
-    )
-    for chunk in chunks(slugs):
-        marks = ",".join("?" for _ in chunk)
-        for sql in queries:
-            for kind, ident, payload in conn.execute(sql.format(marks), chunk):
-                old[(kind, ident)] = payload
-    return old
 
 
 def lazy_snapshot(fn: Callable[Concatenate[Store, P], Coroutine[Any, Any, R]]
