@@ -52,6 +52,10 @@ ORDER = "ar.published IS NULL, ar.published DESC, ar.slug, f.seq"
 WHO_ITEMS = 5  # how many positions, quotes and claims /who shows of each; the rest are counted
 
 
+# Conditions fact_counts can answer: a fact's kind, or its label (a parameter or a literal).
+_COUNTED = re.compile(r"f\.(?:kind = '[a-z]+'|label = (?:\?|'[a-z-]+'))\Z")
+
+
 class _Filters:
     """Resolved options: SQL conditions plus how each name was understood."""
 
@@ -95,6 +99,10 @@ class _Filters:
             # Only the kind, the actors and conditions fact_actors mirrors: counted from
             # fact_actors (which has the kind and label) alone.
             return f"SELECT count(DISTINCT fact) {self.involving}"
+        if self.where and all(_COUNTED.match(w) for w in self.where):
+            # Only the kind and labels: the totals kept by each load (migration 0012).
+            return ("SELECT coalesce(sum(n), 0) FROM fact_counts WHERE "
+                    + " AND ".join(w.removeprefix("f.") for w in self.where))
         return f"SELECT count(*) FROM facts f WHERE {self.sql()}"
 
 

@@ -43,12 +43,14 @@ from storage.sheets import (
 )
 from storage.writes import (
     Rows,
+    count_ops,
     defer_fts_on,
     fill_fts_on,
     flat_rows,
     old_payloads_on,
     old_rows_on,
     payloads_of,
+    removed_counts_on,
     row_ops,
 )
 
@@ -495,7 +497,9 @@ class Store:
         loaded = {r[0] for r in rows["articles"]}
         removed = [(s,) for s in replaced if s not in loaded]
         # Deleting an article cascades to its actors, topics, names, facts (and FTS rows).
+        uncounted: list[tuple[str, str, int]] = []
         if removed:
+            uncounted = await self._on_writer(removed_counts_on, [s for s, in removed])
             await db.executemany("DELETE FROM articles WHERE slug = ?", removed)
         if old is None:
             old = await self._on_writer(old_rows_on, sorted(loaded))
@@ -503,6 +507,7 @@ class Store:
             ops = await asyncio.to_thread(row_ops, rows, old)
         else:
             ops = row_ops(rows, old)
+        ops += count_ops(rows, old, uncounted)
         for sql, params in ops:
             await db.executemany(sql, params)
         if changes:

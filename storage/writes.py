@@ -176,3 +176,34 @@ def old_payloads_on(conn: sqlite3.Connection, slugs: list[str]) -> dict[tuple[st
             for kind, ident, payload in conn.execute(sql.format(marks), chunk):
                 old[(kind, ident)] = payload
     return old
+
+
+def removed_counts_on(conn: sqlite3.Connection, slugs: Sequence[str]
+                      ) -> list[tuple[str, str, int]]:
+    """(kind, label, -n) of the facts of articles about to be deleted (fact_counts)."""
+    found: list[tuple[str, str, int]] = []
+    for chunk in chunks(slugs):
+        found += conn.execute(
+            "SELECT kind, coalesce(label, ''), -count(*) FROM facts WHERE article IN "
+            f"({','.join('?' for _ in chunk)}) GROUP BY kind, coalesce(label, '')",
+            tuple(chunk)).fetchall()
+    return found
+
+
+def count_ops(new: Rows, old: Rows, removed: Sequence[tuple[str, str, int]] = ()
+              ) -> list[tuple[str, list[tuple[object, ...]]]]:
+    """The statements that keep fact_counts (migration 0012) when the ``old`` facts of some
+    articles become the ``new`` ones and ``removed`` (removed_counts_on) go."""
+    delta: dict[tuple[str, str], int] = {}
+    for rows, sign in ((new["facts"], 1), (old["facts"], -1)):
+        for r in rows:  # (id, article, kind, seq, actor, topic, label, ...)
+            key = (str(r[2]), "" if r[6] is None else str(r[6]))
+            delta[key] = delta.get(key, 0) + sign
+    for kind, label, n in removed:
+        delta[(kind, label)] = delta.get((kind, label), 0) + n
+    changed: list[tuple[object, ...]] = [(*k, n) for k, n in sorted(delta.items()) if n]
+    if not changed:
+        return []
+    return [("INSERT INTO fact_counts (kind, label, n) VALUES (?, ?, ?) "
+             "ON CONFLICT DO UPDATE SET n = n + excluded.n", changed),
+            ("DELETE FROM fact_counts WHERE n <= 0", [()])]

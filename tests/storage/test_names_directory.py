@@ -1,6 +1,7 @@
 """The name directory (migration 0005): after every kind of load it gives exactly the index a
 full scan of every name gives (storage.names.scan_names, the way it was always built), and
-the affiliation links (migration 0010) count exactly the actor rows that give them."""
+the affiliation links (migration 0010) count exactly the actor rows that give them, and the
+fact counts (migration 0012) the facts."""
 
 from __future__ import annotations
 
@@ -36,6 +37,10 @@ async def assert_directory_is_the_scan(store: Store) -> dict[str, names.NameInde
     counted = await store.rows("SELECT affiliation, key, count(*) FROM actors WHERE affiliation "
                                "IS NOT NULL GROUP BY affiliation, key ORDER BY affiliation, key")
     assert [tuple(r) for r in links] == [tuple(r) for r in counted]
+    kept = await store.rows("SELECT kind, label, n FROM fact_counts ORDER BY kind, label")
+    counted = await store.rows("SELECT kind, coalesce(label, '') AS label, count(*) FROM facts "
+                               "GROUP BY kind, coalesce(label, '') ORDER BY kind, label")
+    assert [tuple(r) for r in kept] == [tuple(r) for r in counted]
     return built
 
 

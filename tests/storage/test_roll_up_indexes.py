@@ -41,6 +41,7 @@ async def test_an_older_database_gets_the_kinds_filled_in(tmp_path: Path, seeds:
             CREATE INDEX actors_by_key ON actors(key);
             DROP INDEX facts_by_article_page;
             DROP TABLE affiliations;
+            DROP TABLE fact_counts;
             CREATE INDEX facts_by_article ON facts(article, kind, seq);
             PRAGMA user_version = 7;
         """)
