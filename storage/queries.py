@@ -81,6 +81,12 @@ class _Filters:
             # the involved facts instead. Walking articles in order, the kind's index is what
             # finds an article's facts of the kind, so it stays.
             where = [f"+{w}" if w.startswith("f.kind = ") else w for w in where]
+        elif self.involving:
+            # Walking articles, each fact of the kind met is tested on its own few
+            # fact_actors rows (the unary + keeps the actors' list from being an index
+            # search), rather than first listing every fact involving the names: thousands
+            # for a country, 5 ms before the walk could start.
+            where = [_walking(w) if w.startswith(_INVOLVED) else w for w in where]
         return " AND ".join(where) if where else "1"
 
     def narrowed(self, condition: str, involved: str) -> _Filters:
@@ -93,13 +99,24 @@ class _Filters:
             g.involving, g.mirrored = f"{self.involving} AND {involved}", self.mirrored + 1
         return g
 
+    def only_involving(self) -> bool:
+        """Only the kind, the actors involved and conditions fact_actors mirrors: what
+        fact_actors alone can answer (it has each fact's kind, label, article and seq)."""
+        return bool(self.involving and len(self.where) == 2 + self.mirrored
+                    and self.where[0].startswith("f.kind = '"))
+
+    def counted(self) -> bool:
+        """Only the kind and labels: what fact_counts answers."""
+        return bool(self.where) and all(_COUNTED.match(w) for w in self.where)
+
+    def entry_cost(self) -> int:
+        """What reading one match costs the sorting plan (_read_page), in index entries."""
+        return INVOLVED_COST if self.involving and not self.only_involving() else 1
+
     def count_sql(self) -> str:
-        if (self.involving and len(self.where) == 2 + self.mirrored
-                and self.where[0].startswith("f.kind = '")):
-            # Only the kind, the actors and conditions fact_actors mirrors: counted from
-            # fact_actors (which has the kind and label) alone.
+        if self.only_involving():
             return f"SELECT count(DISTINCT fact) {self.involving}"
-        if self.where and all(_COUNTED.match(w) for w in self.where):
+        if self.counted():
             # Only the kind and labels: the totals kept by each load (migration 0012).
             return ("SELECT coalesce(sum(n), 0) FROM fact_counts WHERE "
                     + " AND ".join(w.removeprefix("f.") for w in self.where))
@@ -184,7 +201,8 @@ def _refs_of(rows: Iterable[Any]) -> dict[str, ArticleRef]:
 # What visiting one article costs a walk (its facts of the kind tested from
 # facts_by_article_page), in index entries the other plan reads and sorts: measured at 10,000
 # articles, 3-9 µs an article against about 1 µs an entry, and 7 µs an entry when the facts
-# are those involving a name (each looked up by id: INVOLVED_COST).
+# are those involving a name and more than fact_actors can answer (each looked up by id:
+# INVOLVED_COST).
 WALK_COST = 8
 INVOLVED_COST = 7
 
@@ -253,7 +271,7 @@ def _page_on(conn: sqlite3.Connection, f: _Filters, page: Page | None, order: st
         return rows, len(rows), None
     count_sql, page_sql, walk_sql = _statements(f, order)
     return _read_page(conn, count_sql, page_sql, tuple(f.params), page, walk_sql,
-                      INVOLVED_COST if f.involving else 1)
+                      f.entry_cost())
 
 
 def _parts_page_on(conn: sqlite3.Connection, f: _Filters, page: Page | None,
@@ -269,17 +287,18 @@ def _parts_page_on(conn: sqlite3.Connection, f: _Filters, page: Page | None,
         return _page_on(conn, f, None, f"{order}, {ORDER}")
     narrowed = [f.narrowed(condition, involved) for condition, involved in parts]
     statements = [(g, _statements(g, ORDER), tuple(g.params)) for g in narrowed]
-    # The first part's count is what the others leave: the whole count can often be read
-    # from an index alone (_Filters.count_sql), the parts' not.
-    counts = [_count(conn, sql[0], params) for _, sql, params in statements[1:]]
-    counts.insert(0, _count(conn, f.count_sql(), tuple(f.params)) - sum(counts))
+    if all(g.counted() or g.only_involving() for g in narrowed):  # each part's from an index
+        counts = [_count(conn, sql[0], params) for _, sql, params in statements]
+    else:  # the first part's count is what the others leave of the whole (often cheaper)
+        counts = [_count(conn, sql[0], params) for _, sql, params in statements[1:]]
+        counts.insert(0, _count(conn, f.count_sql(), tuple(f.params)) - sum(counts))
     page = _clamp(page, sum(counts))
     rows: list[sqlite3.Row] = []
     offset = page.offset
     for (g, (_, page_sql, walk_sql), params), total in zip(statements, counts, strict=True):
         if offset < total and len(rows) < page.size:
             rows += _slice(conn, page_sql, walk_sql, params, total, offset,
-                           page.size - len(rows), INVOLVED_COST if g.involving else 1)
+                           page.size - len(rows), g.entry_cost())
         offset = max(0, offset - total)
     return rows, sum(counts), page
 
@@ -295,6 +314,16 @@ def _statements(f: _Filters, order: str) -> tuple[str, str, str | None]:
     page_sql = (f"{_FACT_SELECT} WHERE f.rowid IN (SELECT f.rowid FROM facts f "
                 f"JOIN articles ar INDEXED BY articles_by_date ON ar.slug = f.article {pick}) "
                 f"ORDER BY {order}")
+    if f.only_involving() and order == ORDER and f.involving:
+        # The page's facts chosen in fact_actors (fact_actors_by_actor_page) and the articles'
+        # order, not by looking up every involved fact by id: a fact involving several of
+        # the names is there once per name, hence the GROUP BY.
+        involved = f.involving.replace("FROM fact_actors WHERE", "FROM fact_actors fa JOIN "
+                                       "articles ar INDEXED BY articles_by_date ON "
+                                       "ar.slug = fa.article WHERE", 1)
+        page_sql = (f"{_FACT_SELECT} WHERE f.id IN (SELECT fa.fact {involved} GROUP BY "
+                    f"fa.fact ORDER BY {order.replace('f.seq', 'fa.seq')} LIMIT ? OFFSET ?) "
+                    f"ORDER BY {order}")
     # CROSS JOIN makes SQLite walk the articles in answer order (articles_by_order) and take
     # each one's facts of the kind in sheet order (facts_by_article_page, which holds the
     # columns the name filters test): only possible when the order is ORDER.
@@ -394,9 +423,19 @@ async def quotes(store: Store, speaker: str | None = None, contains: str | None 
                         **f.answer_fields())
 
 
+_INVOLVED = "f.id IN (SELECT fact FROM fact_actors WHERE actor IN "
+
+
+def _walking(involved: str) -> str:
+    """The fact involves the names (_INVOLVED...), tested on the fact's own rows: the same
+    parameters in the same order."""
+    rest = involved.removeprefix(_INVOLVED).removesuffix(")")
+    return f"EXISTS (SELECT 1 FROM fact_actors WHERE fact = f.id AND +actor IN {rest})"
+
+
 async def _involving(f: _Filters, kind: str, keys: Sequence[str]) -> None:
     f.involving = f"FROM fact_actors WHERE {_in('actor', keys)} AND kind = ?"
-    f.where.append(f"f.id IN (SELECT fact {f.involving})")
+    f.where.append(f"f.id IN (SELECT fact {f.involving})")  # starts with _INVOLVED
     f.params.extend([*keys, kind])
 
 

@@ -87,7 +87,8 @@ def sheet_rows(sheet: Sheet, folder: str, loaded_at: str) -> SheetRows:
         rows.facts.append((fact_id, slug, kind, seq, actor, topic, label, text, fold(text),
                            parent, search, payload))
         rows.payloads[(kind, fact_id)] = payload
-        rows.fact_actors.extend((fact_id, key, kind, label) for key in dict.fromkeys(involved))
+        rows.fact_actors.extend((fact_id, key, kind, label, slug, seq)
+                                for key in dict.fromkeys(involved))
 
     for p in sheet.positions:
         add("position", f"{slug}/{p.id}", p.actor, p.topic, p.stance, p.summary, None,

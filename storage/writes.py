@@ -23,7 +23,7 @@ COLUMNS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "names": (("article", "entity", "key", "name", "folded"), ()),
     "facts": (("id", "article", "kind", "seq", "actor", "topic", "label", "text", "folded",
                "parent", "search", "payload"), ("id",)),
-    "fact_actors": (("fact", "actor", "kind", "label"), ("fact", "actor")),
+    "fact_actors": (("fact", "actor", "kind", "label", "article", "seq"), ("fact", "actor")),
 }
 Rows = dict[str, list[tuple[object, ...]]]
 
@@ -35,7 +35,8 @@ def old_rows_on(conn: sqlite3.Connection, slugs: list[str]) -> Rows:
         marks = ",".join("?" for _ in chunk)
         for table, (columns, _) in COLUMNS.items():
             if table == "fact_actors":
-                sql = (f"SELECT fa.fact, fa.actor, fa.kind, fa.label FROM fact_actors fa "
+                sql = (f"SELECT fa.fact, fa.actor, fa.kind, fa.label, fa.article, fa.seq "
+                       f"FROM fact_actors fa "
                        f"JOIN facts f ON f.id = fa.fact WHERE f.article IN ({marks})")
             else:
                 where = "slug" if table == "articles" else "article"

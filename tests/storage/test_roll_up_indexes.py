@@ -1,5 +1,6 @@
-"""Migrations 0008 and 0011: fact_actors carries each fact's kind and label, for /claims
-actor: and /questions actor: to choose and count their facts from one index."""
+"""Migrations 0008, 0011 and 0013: fact_actors carries each fact's kind, label, article and
+place in its sheet, for /claims actor: and /questions actor: to choose and count their facts
+from one index."""
 
 from __future__ import annotations
 
@@ -10,10 +11,11 @@ from storage import queries
 from storage.store import Store
 
 MISMATCHED = ("SELECT count(*) FROM fact_actors fa JOIN facts f ON f.id = fa.fact "
-              "WHERE fa.kind IS NOT f.kind OR fa.label IS NOT f.label")
+              "WHERE fa.kind IS NOT f.kind OR fa.label IS NOT f.label "
+              "OR fa.article IS NOT f.article OR fa.seq IS NOT f.seq")
 
 
-async def test_every_involved_actor_row_has_its_fact_kind_and_label(store: Store) -> None:
+async def test_every_involved_actor_row_has_its_facts_columns(store: Store) -> None:
     async with store.reader.execute(MISMATCHED) as cur:
         assert (await cur.fetchone())[0] == 0  # type: ignore[index]
     async with store.reader.execute("SELECT count(*) FROM fact_actors") as cur:
@@ -32,7 +34,9 @@ async def test_an_older_database_gets_the_kinds_filled_in(tmp_path: Path, seeds:
     # Back to the database as the bot before this migration (and the later ones) left it.
     with sqlite3.connect(db) as conn:
         conn.executescript("""
-            DROP INDEX fact_actors_by_actor_kind_label;
+            DROP INDEX fact_actors_by_actor_page;
+            ALTER TABLE fact_actors DROP COLUMN seq;
+            ALTER TABLE fact_actors DROP COLUMN article;
             ALTER TABLE fact_actors DROP COLUMN label;
             ALTER TABLE fact_actors DROP COLUMN kind;
             CREATE INDEX fact_actors_by_actor ON fact_actors(actor);
