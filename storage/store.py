@@ -43,7 +43,6 @@ from storage.sheets import (
 )
 from storage.writes import (
     Rows,
-    count_ops,
     defer_fts_on,
     fill_fts_on,
     flat_rows,
@@ -51,7 +50,7 @@ from storage.writes import (
     old_rows_on,
     payloads_of,
     removed_counts_on,
-    row_ops,
+    write_ops,
 )
 
 Clock = Callable[[], datetime]
@@ -503,11 +502,10 @@ class Store:
             await db.executemany("DELETE FROM articles WHERE slug = ?", removed)
         if old is None:
             old = await self._on_writer(old_rows_on, sorted(loaded))
-        if sum(len(v) for v in old.values()) > 2000:  # a big batch: off the event loop
-            ops = await asyncio.to_thread(row_ops, rows, old)
+        if sum(len(v) for v in (*old.values(), *rows.values())) > 2000:  # off the event loop
+            ops = await asyncio.to_thread(write_ops, rows, old, uncounted)
         else:
-            ops = row_ops(rows, old)
-        ops += count_ops(rows, old, uncounted)
+            ops = write_ops(rows, old, uncounted)
         for sql, params in ops:
             await db.executemany(sql, params)
         if changes:

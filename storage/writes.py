@@ -208,3 +208,9 @@ def count_ops(new: Rows, old: Rows, removed: Sequence[tuple[str, str, int]] = ()
     return [("INSERT INTO fact_counts (kind, label, n) VALUES (?, ?, ?) "
              "ON CONFLICT DO UPDATE SET n = n + excluded.n", changed),
             ("DELETE FROM fact_counts WHERE n <= 0", [()])]
+
+
+def write_ops(new: Rows, old: Rows, removed: Sequence[tuple[str, str, int]] = ()
+              ) -> list[tuple[str, list[tuple[object, ...]]]]:
+    """Every statement of a load's batch: its rows (row_ops), then the fact counts."""
+    return row_ops(new, old) + count_ops(new, old, removed)
