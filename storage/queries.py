@@ -172,10 +172,6 @@ async def _article_filter(store: Store, f: _Filters, article: str | None,
         f.params.extend(match.keys)
 
 
-async def _refs(store: Store, slugs: Iterable[str], last: bool = False) -> dict[str, ArticleRef]:
-    return await store.call(_refs_on, sorted(set(slugs)), last=last)
-
-
 def _refs_on(conn: sqlite3.Connection, slugs: Iterable[str]) -> dict[str, ArticleRef]:
     refs: dict[str, ArticleRef] = {}
     for chunk in chunks(sorted(set(slugs))):
@@ -192,7 +188,7 @@ async def _rows(store: Store, sql: str, params: Sequence[Any], last: bool = Fals
 
 def _refs_of(rows: Iterable[Any]) -> dict[str, ArticleRef]:
     """The articles fact rows cite, from the article columns _FACT_SELECT carries (what
-    _refs would read, without another statement)."""
+    _refs_on would read, without another statement)."""
     refs = {r["article"]: ArticleRef(r["article"], r["ref_title"], r["ref_outlet"],
                                      r["ref_published"], r["ref_url"]) for r in rows}
     return {slug: refs[slug] for slug in sorted(refs)}
