@@ -56,6 +56,10 @@ from storage.writes import (
 Clock = Callable[[], datetime]
 # folder -> (slug, content hash, file stamp or None) of each stored article
 _Stored = dict[str, tuple[str, str, str | None]]
+# (slug, folder) of every stored article: removals are decided on these, so that an article
+# never hides behind another of the same folder (a database that an older version left with
+# two articles from one folder after a slug change loaded by slug)
+_Articles = list[tuple[str, str]]
 READERS = 2  # connections answering queries; each answer holds one for its snapshot
 # A load with more sheets to read than STREAM_AT (a first start on a big archive, a full reload)
 # streams them BATCH at a time through the one transaction, so its memory stays flat.
@@ -269,7 +273,8 @@ class Store:
         mtimes, ctimes) equals the stored one, or else their content hash does (_scan).
         ``only_changed=False`` (``newsbot load --all``, a full ``/reload``) trusts neither and
         reads, checks and compares every sheet again, recording fresh stamps. ``slugs``
-        limits the load to those articles (and removes nothing else). With every folder under
+        limits the load to those articles (and removes nothing else but the article one of
+        their folders held under an older slug). With every folder under
         ``root`` loaded, articles whose folders are gone are removed. Raises SheetError with
         every problem found, and then changes nothing.
 
@@ -281,16 +286,16 @@ class Store:
         """
         started = time.perf_counter()
         async with self._write_lock, _collecting_only_new():
-            stored = await self._stored_articles()
+            stored, articles = await self._stored_articles()
             loaded_at = self.clock().isoformat(timespec="seconds")
-            known = {slug for slug, *_ in stored.values()}
+            known = {slug for slug, _ in articles}
             scan = await asyncio.to_thread(_scan, root, stored, only_changed)
             if len(scan.to_read) > STREAM_AT:
                 diff, loaded, unchanged, removed = await self._stream(
-                    scan, stored, known, slugs, loaded_at, dry_run)
+                    scan, stored, articles, known, slugs, loaded_at, dry_run)
             else:
-                plan = await asyncio.to_thread(_plan, scan, stored, slugs, loaded_at)
-                removed = plan.removed if slugs is None else ()
+                plan = await asyncio.to_thread(_plan, scan, stored, articles, slugs, loaded_at)
+                removed = plan.removed
                 diff = await self._write(plan, removed, known, loaded_at, scan.restamp, dry_run)
                 loaded, unchanged = plan.slugs, plan.unchanged
             if not dry_run:
@@ -299,7 +304,7 @@ class Store:
                           unchanged=unchanged, removed=removed, dry_run=dry_run,
                           seconds=time.perf_counter() - started)
 
-    async def _stream(self, scan: _Scan, stored: _Stored, known: set[str],
+    async def _stream(self, scan: _Scan, stored: _Stored, articles: _Articles, known: set[str],
                       slugs: Sequence[str] | None, loaded_at: str, dry_run: bool
                       ) -> tuple[dict[str, KindDiff], tuple[str, ...], tuple[str, ...],
                                  tuple[str, ...]]:
@@ -390,8 +395,8 @@ class Store:
             if problems:
                 raise SheetError(problems)
             new_slugs = set(first)
-            removed = tuple(_removed(scan, stored, new_slugs, unchanged_set, sheet_folders)) \
-                if slugs is None else ()
+            removed = tuple(_removed(scan, articles, new_slugs, unchanged_set, sheet_folders,
+                                     limited=slugs is not None))
             old = await self._old_payloads([s for s in removed if s in known])
             part, changes = await asyncio.to_thread(_compare_lists, [], removed, old, known,
                                                     loaded_at)
@@ -427,8 +432,8 @@ class Store:
         run = cast(Callable[..., Awaitable[R]], self.writer._execute)
         return await run(fn, self.writer._conn, *args)
 
-    async def _stored_articles(self) -> _Stored:
-        """folder -> (slug, content hash, file stamp) of what is stored."""
+    async def _stored_articles(self) -> tuple[_Stored, _Articles]:
+        """folder -> (slug, content hash, file stamp), and (slug, folder) of every article."""
         return await self._on_writer(_stored_on)
 
     async def _old_payloads(self, slugs: Sequence[str]) -> dict[tuple[str, str], str]:
@@ -805,7 +810,7 @@ def _start_workers(pool: ProcessPoolExecutor) -> None:
         pool.submit(os.getpid)
 
 
-def _plan(scan: _Scan, stored: _Stored, slugs: Sequence[str] | None,
+def _plan(scan: _Scan, stored: _Stored, articles: _Articles, slugs: Sequence[str] | None,
           loaded_at: str) -> _Plan:
     """Runs in a worker thread: reads and validates the sheets, off the event loop."""
     sheets, problems, stamps = _read(scan.to_read, scan.display_root, scan.now_ns)
@@ -825,8 +830,8 @@ def _plan(scan: _Scan, stored: _Stored, slugs: Sequence[str] | None,
     problems.extend(p for p in (_slug_clash(s.article.slug, s.folder, kept) for s in sheets) if p)
     if problems:
         raise SheetError(problems)
-    removed = _removed(scan, stored, {s.article.slug for s in sheets}, unchanged_set,
-                       {s.folder for s in sheets})
+    removed = _removed(scan, articles, {s.article.slug for s in sheets}, unchanged_set,
+                       {s.folder for s in sheets}, limited=slugs is not None)
     rows = _rows(sheets, stamps, loaded_at)
     return _Plan(rows=rows, unchanged=tuple(unchanged), removed=tuple(removed), flat=flat_rows(rows))
 
@@ -840,25 +845,27 @@ def _slug_clash(slug: str, folder: str, kept: dict[str, str]) -> Problem | None:
                    f"slug {slug!r} is already used by {other}")
 
 
-def _removed(scan: _Scan, stored: _Stored, new_slugs: set[str],
-             unchanged: set[str], sheet_folders: set[str]) -> list[str]:
-    root, folders = scan.root, set(scan.folders)
-    # Folders under this root that are gone, and folders whose sheet now carries another slug.
-    # Articles loaded from elsewhere are never removed by loading this root.
-    removed = sorted(
-        slug for folder, (slug, *_) in stored.items()
-        if slug not in new_slugs and slug not in unchanged and Path(folder).is_relative_to(root)
-        and (folder not in folders or folder in sheet_folders))
-    if not root.is_dir() or scan.single:
-        # Loading a single article folder never removes the others.
-        removed = [slug for folder, (slug, *_) in stored.items()
-                   if slug not in new_slugs and folder in sheet_folders]
-    return removed
+def _removed(scan: _Scan, articles: _Articles, new_slugs: set[str], unchanged: set[str],
+             sheet_folders: set[str], *, limited: bool) -> list[str]:
+    """The stored articles a load replaces or removes. A folder whose sheet was read and now
+    carries another slug replaces its stored article (also in a load ``limited`` to some
+    slugs, and in a load of one folder, which remove nothing else). A load of a whole seeds
+    folder also removes the articles of its folders that are gone, and any second article
+    still stored for one folder. Articles loaded from elsewhere are never removed by it."""
+    if limited or not scan.root.is_dir() or scan.single:
+        return sorted(slug for slug, folder in articles
+                      if slug not in new_slugs and slug not in unchanged
+                      and folder in sheet_folders)
+    return sorted(slug for slug, folder in articles
+                  if slug not in new_slugs and slug not in unchanged
+                  and Path(folder).is_relative_to(scan.root))
 
 
-def _stored_on(conn: sqlite3.Connection) -> _Stored:
-    return {folder: (slug, digest, stamp) for slug, folder, digest, stamp
-            in conn.execute("SELECT slug, folder, content_hash, file_stamp FROM articles")}
+def _stored_on(conn: sqlite3.Connection) -> tuple[_Stored, _Articles]:
+    rows = conn.execute("SELECT slug, folder, content_hash, file_stamp FROM articles "
+                        "ORDER BY slug").fetchall()
+    return ({folder: (slug, digest, stamp) for slug, folder, digest, stamp in rows},
+            [(slug, folder) for slug, folder, *_ in rows])
 
 
 def lazy_snapshot(fn: Callable[Concatenate[Store, P], Coroutine[Any, Any, R]]

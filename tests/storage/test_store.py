@@ -21,6 +21,7 @@ from storage.model import DIFF_KINDS, Sheet
 from storage.rows import SheetRows
 from storage.sheets import SheetError
 from storage.store import KindDiff, LoadReport, Store
+from tests.storage.test_names_directory import assert_directory_is_the_scan
 
 SLUG = "kremlin-peacekeepers"
 SECOND = "second-story"
@@ -542,6 +543,55 @@ async def test_slugs_never_remove_other_articles(store, seeds):
     assert report.loaded == (SLUG,)
     assert report.removed == ()
     assert (await article_rows(store, SECOND))["facts"] == 4
+
+
+@pytest.mark.parametrize("streamed", [False, True])
+async def test_a_new_slug_loaded_by_slug_replaces_its_folders_article(
+        store, seeds, streamed, monkeypatch):
+    second = write_second(seeds)
+    await store.load(seeds)
+    renamed = f"{SECOND}-x"
+    edit(second / "facts.toml", f'slug = "{SECOND}"', f'slug = "{renamed}"')
+    if streamed:  # batch by batch, as big loads go
+        monkeypatch.setattr(storage.store, "STREAM_AT", 0)
+        monkeypatch.setattr(storage.store, "BATCH", 1)
+        monkeypatch.setattr(storage.store, "_worker_pool", lambda: None)
+
+    report = await store.load(seeds, slugs=[renamed])
+    assert report.loaded == (renamed,)
+    assert report.removed == (SECOND,)
+    assert set(changes(report)["article"].added) == {renamed}
+    assert set(changes(report)["article"].removed) == {SECOND}
+    assert set((await article_rows(store, SECOND)).values()) == {0}
+    assert (await article_rows(store, renamed))["facts"] == 4
+
+    report = await store.load(seeds, only_changed=False)
+    assert report.removed == ()
+    assert sorted(report.loaded) == sorted([SLUG, renamed])
+    assert changes(report) == {}
+    await assert_directory_is_the_scan(store)
+
+
+@pytest.mark.parametrize("only_changed", [True, False])
+async def test_a_full_load_removes_a_second_article_left_in_one_folder(
+        store, seeds, only_changed, monkeypatch):
+    """A database that an earlier version left holding two articles from one folder (a slug
+    change loaded by slug kept the old one): the next load of the seeds folder removes the
+    article the folder no longer holds."""
+    second = write_second(seeds)
+    await store.load(seeds)
+    renamed = f"{SECOND}-x"
+    edit(second / "facts.toml", f'slug = "{SECOND}"', f'slug = "{renamed}"')
+    with monkeypatch.context() as old_version:
+        old_version.setattr(storage.store, "_removed", lambda *args, **kwargs: [])
+        await store.load(seeds, slugs=[renamed])
+    assert (await article_rows(store, SECOND))["facts"] == 4  # the state an older load left
+
+    report = await store.load(seeds, only_changed=only_changed)
+    assert report.removed == (SECOND,)
+    assert set((await article_rows(store, SECOND)).values()) == {0}
+    assert (await article_rows(store, renamed))["facts"] == 4
+    assert (await store.load(seeds, only_changed=False)).removed == ()
 
 
 async def test_unknown_slug_is_refused(store, seeds):
