@@ -104,24 +104,53 @@ BROAD: tuple[Spec, ...] = (
 
 # --- measuring -------------------------------------------------------------------------------
 
+def steal_ms() -> list[float] | None:
+    """Per CPU, the time the hypervisor has run something else instead of this machine's
+    virtual CPU ("steal", /proc/stat, 10 ms units); None where it is not reported."""
+    try:
+        with open("/proc/stat", encoding="ascii") as f:
+            lines = f.read(4096).splitlines()
+    except OSError:
+        return None
+    per_cpu = [line.split() for line in lines if re.match(r"cpu\d+ ", line)]
+    if not per_cpu or any(len(fields) < 9 for fields in per_cpu):
+        return None
+    return [int(fields[8]) * 10.0 for fields in per_cpu]
+
+
 class Ticker:
-    """Wakes every 5 ms and records how late it woke: the event loop's longest stall."""
+    """Wakes every 5 ms and records how late it woke: the event loop's longest stall.
+
+    It also reads, around every wake-up, the time the hypervisor took from each virtual CPU
+    (steal_ms): a wake-up during which every CPU lost time to the host is one the machine
+    could not have made on time, whatever ran in it. Those are counted apart, so that a run
+    shows which stalls are the host's and which are ours."""
 
     def __init__(self, period: float = TICK) -> None:
         self.period = period
         self.worst = 0.0
+        self.worst_unstolen = 0.0  # the longest wake-up with some CPU the host left alone
         self.ticks = 0
         self.over_20ms = 0
+        self.over_20ms_stolen = 0
         self._task: asyncio.Task[None] | None = None
 
     async def _run(self) -> None:
+        stolen = steal_ms()
         while True:
             before = time.perf_counter()
             await asyncio.sleep(self.period)
             late = time.perf_counter() - before - self.period
+            now_stolen = steal_ms()
+            host = (stolen is not None and now_stolen is not None
+                    and all(b > a for a, b in zip(stolen, now_stolen, strict=True)))
+            stolen = now_stolen
             self.ticks += 1
             self.worst = max(self.worst, late)
+            if not host:
+                self.worst_unstolen = max(self.worst_unstolen, late)
             self.over_20ms += late > 0.020
+            self.over_20ms_stolen += late > 0.020 and host
 
     async def __aenter__(self) -> Ticker:
         self._task = asyncio.create_task(self._run())
@@ -136,7 +165,9 @@ class Ticker:
 
     def summary(self) -> dict[str, Any]:
         return {"max_stall_ms": self.worst * 1000, "ticks": self.ticks,
-                "stalls_over_20ms": self.over_20ms}
+                "stalls_over_20ms": self.over_20ms,
+                "stalls_over_20ms_with_host_steal": self.over_20ms_stolen,
+                "max_stall_without_host_steal_ms": self.worst_unstolen * 1000}
 
 
 class Phases:
@@ -192,6 +223,10 @@ class Phases:
             finally:
                 self._add(name, time.perf_counter() - started)
         return wrapper
+
+
+def _over_20(phase: dict[str, Any]) -> str:
+    return f"{phase['stalls_over_20ms']} ({phase['stalls_over_20ms_with_host_steal']})"
 
 
 def percentile(values: Sequence[float], q: float) -> float:
@@ -582,10 +617,21 @@ def markdown(data: dict[str, Any]) -> str:
             su["seconds"] < TARGETS["startup_s"])
         row("first answer after start-up (builds the name index)",
             f"{su['first_answer_ms']:.1f} ms")
-        worst = max(fl["max_stall_ms"], r1["max_stall_ms"], ra["max_stall_ms"])
-        row("longest loop stall: first load / 1% reload / full reload",
-            f"{fl['max_stall_ms']:.1f} / {r1['max_stall_ms']:.1f} / {ra['max_stall_ms']:.1f} ms",
+        # The target is for reloads, which run while the bot is online. The first load runs
+        # in setup_hook, before the gateway is connected (bot.client): reported, not judged.
+        worst = max(r1["max_stall_ms"], ra["max_stall_ms"])
+        row("longest loop stall during a reload: 1% / full",
+            f"{r1['max_stall_ms']:.1f} / {ra['max_stall_ms']:.1f} ms",
             "< 20 ms", worst < TARGETS["stall_ms"])
+        row("  wake-ups over 20 ms (with every CPU stolen by the host): 1% / full",
+            f"{_over_20(r1)} / {_over_20(ra)}")
+        row("  longest stall with some CPU left alone by the host: 1% / full",
+            f"{r1['max_stall_without_host_steal_ms']:.1f} / "
+            f"{ra['max_stall_without_host_steal_ms']:.1f} ms")
+        row("longest loop stall during the first load (before the gateway connects); "
+            "with some CPU left alone by the host",
+            f"{fl['max_stall_ms']:.1f} ms; {fl['max_stall_without_host_steal_ms']:.1f} ms "
+            f"(over 20 ms: {_over_20(fl)} of {fl['ticks']:,} wake-ups)")
         row("first answer after the 1% / full reload",
             f"{r1['first_answer_after_ms']:.1f} / {ra['first_answer_after_ms']:.1f} ms")
         row("peak RSS", f"{r['peak_rss_mb']:.0f} MB", "< 300 MB",
