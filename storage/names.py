@@ -44,6 +44,10 @@ class NameIndex:
     keys_by_folded: dict[str, frozenset[str]]
     display: dict[str, str]        # key -> display name
     folded: tuple[str, ...] = field(init=False)  # every folded name, sorted (for bisect)
+    # For actors: keys -> (those keys and every actor affiliated to them, their names), filled
+    # by storage.queries as answers ask; as fresh as the index itself (one per load).
+    rollups: dict[tuple[str, ...], tuple[tuple[str, ...], tuple[str, ...]]] = field(
+        init=False, default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "folded", tuple(sorted(self.keys_by_folded)))

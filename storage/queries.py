@@ -139,11 +139,25 @@ async def _resolve(store: Store, f: _Filters, option: str, entity: str, value: s
     return result
 
 
+# Roll-ups remembered per actor index (one per load), at most this many.
+ROLLUPS_KEPT = 4096
+
+
 async def _rollup(store: Store, keys: Sequence[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The keys plus every actor whose affiliation chain leads to one of them, and the
-    display names of those others."""
-    found = await store.call(_members_on, keys)
-    return found, _member_names(await name_index(store, "actor"), keys, found)
+    display names of those others. Remembered until the next load: a big country's members
+    cost 0.3 ms to find at 10,000 articles, and the same names are asked for again and again
+    (every page of an answer, every reporter on the same story)."""
+    actors = await name_index(store, "actor")
+    wanted = tuple(keys)
+    known = actors.rollups.get(wanted)
+    if known is None:
+        found = await store.call(_members_on, wanted)
+        known = found, _member_names(actors, wanted, found)
+        if len(actors.rollups) >= ROLLUPS_KEPT:
+            actors.rollups.clear()
+        actors.rollups[wanted] = known
+    return known
 
 
 def _members_on(conn: sqlite3.Connection, keys: Sequence[str]) -> tuple[str, ...]:

@@ -148,6 +148,35 @@ async def test_kremlin_rolls_up_peskov_but_not_lavrov(store):
     assert "Sergey Lavrov" not in answer.matches[0].rollup
 
 
+async def test_a_roll_up_is_remembered_until_the_next_load(store, seeds, monkeypatch):
+    found: list[tuple[str, ...]] = []
+    members_on = queries._members_on
+
+    def counting(conn: Any, keys: tuple[str, ...]) -> tuple[str, ...]:
+        found.append(keys)
+        return members_on(conn, keys)
+
+    monkeypatch.setattr(queries, "_members_on", counting)
+    first = await queries.positions(store, actor="Kremlin")
+    again = await queries.quotes(store, speaker="the Kremlin")
+    assert found == [("kremlin",)]  # the second answer found it remembered
+    assert first.matches[0].keys == again.matches[0].keys == ("kremlin", "peskov")
+
+    # Lavrov now speaks for the Kremlin: the next load's answers include him.
+    facts = seeds / "kremlin-peacekeepers" / "facts.toml"
+    text = facts.read_text(encoding="utf-8")
+    lavrov = 'role = "Russian Foreign Minister"\naffiliation = "russia"'
+    assert text.count(lavrov) == 1
+    facts.write_text(text.replace(lavrov, lavrov.replace('"russia"', '"kremlin"')),
+                     encoding="utf-8")
+    await store.load(seeds)
+    answer = await queries.positions(store, actor="Kremlin")
+    assert found == [("kremlin",)] * 2
+    assert set(answer.matches[0].keys) == {"kremlin", "peskov", "lavrov"}
+    assert "Sergey Lavrov" in answer.matches[0].rollup
+    assert "lavrov" in {p.actor for p in answer.items}
+
+
 # --- claims -------------------------------------------------------------------------------
 
 async def test_disputed_claim_and_its_responses(store):
