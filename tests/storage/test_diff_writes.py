@@ -88,7 +88,7 @@ async def test_a_reload_ends_with_the_rows_of_a_fresh_load(
         if apply == "streamed":  # batch by batch, as big loads go
             monkeypatch.setattr(storage.store, "STREAM_AT", 0)
             monkeypatch.setattr(storage.store, "BATCH", 1)
-            monkeypatch.setattr(storage.store, "_worker_pool", lambda: None)
+            monkeypatch.setattr(storage.store, "_worker_pool", lambda workers: None)
         report = await reloaded.load(seeds, only_changed=apply == "load")
         assert report.loaded == (SLUG,)
         assert diff_of(report) == expected

@@ -3,6 +3,7 @@ its one transaction: same index as row by row, and nothing changed if it fails."
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,7 @@ def streamed(monkeypatch: pytest.MonkeyPatch) -> None:
     """Loads of more than two sheets stream, three at a time, read in a thread."""
     monkeypatch.setattr(storage.store, "STREAM_AT", 2)
     monkeypatch.setattr(storage.store, "BATCH", 3)
-    monkeypatch.setattr(storage.store, "_worker_pool", lambda: None)
+    monkeypatch.setattr(storage.store, "_worker_pool", lambda workers: None)
 
 
 def write_corpus(root: Path, stance: str = "supports") -> None:
@@ -116,3 +117,23 @@ async def test_a_load_into_a_database_with_facts_keeps_the_trigger(
         assert await matches(store, "opposes") == ARTICLES * 3
         assert await matches(store, "supports") == 0
         assert not any("DROP" in sql for sql in ran)
+
+
+@pytest.mark.parametrize("cores", [2, 4])
+async def test_a_reload_leaves_a_core_to_the_bot(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cores: int) -> None:
+    """The first load reads with every core; a reload, while the bot answers, with one less."""
+    monkeypatch.setattr(storage.store, "STREAM_AT", 2)
+    monkeypatch.setattr(storage.store, "BATCH", 3)
+    monkeypatch.setattr(os, "cpu_count", lambda: cores)
+    asked: list[int] = []
+
+    def pool(workers: int) -> None:
+        asked.append(workers)  # and no processes: a thread reads
+
+    monkeypatch.setattr(storage.store, "_worker_pool", pool)
+    write_corpus(tmp_path / "seeds")
+    async with await Store.open(tmp_path / "db.sqlite3") as store:
+        await store.load(tmp_path / "seeds")
+        await store.load(tmp_path / "seeds", only_changed=False)
+    assert asked == [cores, cores - 1]

@@ -118,7 +118,7 @@ async def test_directory_after_streamed_load(tmp_path: Path, archive: Path,
                                              monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(storage.store, "STREAM_AT", 2)
     monkeypatch.setattr(storage.store, "BATCH", 5)
-    monkeypatch.setattr(storage.store, "_worker_pool", lambda: None)
+    monkeypatch.setattr(storage.store, "_worker_pool", lambda workers: None)
     async with await Store.open(tmp_path / "streamed.sqlite3") as store:
         await store.load(archive)
         streamed = await assert_directory_is_the_scan(store)

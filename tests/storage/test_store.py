@@ -555,7 +555,7 @@ async def test_a_new_slug_loaded_by_slug_replaces_its_folders_article(
     if streamed:  # batch by batch, as big loads go
         monkeypatch.setattr(storage.store, "STREAM_AT", 0)
         monkeypatch.setattr(storage.store, "BATCH", 1)
-        monkeypatch.setattr(storage.store, "_worker_pool", lambda: None)
+        monkeypatch.setattr(storage.store, "_worker_pool", lambda workers: None)
 
     report = await store.load(seeds, slugs=[renamed])
     assert report.loaded == (renamed,)
