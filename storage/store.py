@@ -29,7 +29,7 @@ import aiosqlite
 from storage import memory
 from storage.db import StoreError, connect, migrate
 from storage.model import DIFF_KINDS, Sheet
-from storage.names import update_directory
+from storage.names import start_warming, stop_warming, update_directory
 from storage.rows import SheetRows, sheet_rows
 from storage.sheets import (
     FACTS_FILE,
@@ -125,8 +125,13 @@ class LoadReport:
 @dataclass(eq=False)  # identity, so caches can key on the store
 class Store:
     path: Path
-    readers: list[aiosqlite.Connection]
+    readers: list[aiosqlite.Connection]  # one per snapshot being read (the pool)
     writer: aiosqlite.Connection
+    # For a statement read outside any snapshot. Never one of the pool's: a statement sent to
+    # a connection another task holds a snapshot on would run inside that task's read
+    # transaction and see the facts as they were when it began (a digest setting just saved
+    # read back as missing while the name indexes were built ahead).
+    single: aiosqlite.Connection
     clock: Clock = utc_now
     # Bumped after every committed load; caches built from the facts key on it.
     generation: int = 0
@@ -140,13 +145,13 @@ class Store:
     @property
     def reader(self) -> aiosqlite.Connection:
         """A read connection for a single statement, when no snapshot is open."""
-        return self.readers[0]
+        return self.single
 
     @property
     def db(self) -> aiosqlite.Connection:
         """The connection of the snapshot this task is answering from, else ``reader``."""
         current = _snapshot.get()
-        return current[0] if current else self.readers[0]
+        return current[0] if current else self.single
 
     @property
     def snapshot_generation(self) -> int:
@@ -243,16 +248,19 @@ class Store:
                 readers.append(await connect(path, read_only=True))
                 opened.append(readers[-1])
                 await readers[-1].execute(f"PRAGMA cache_size = -{READER_CACHE_KIB}")
+            single = await connect(path, read_only=True)  # small reads: the default cache
+            opened.append(single)
         except BaseException as exc:
             for conn in opened:
                 await conn.close()
             if isinstance(exc, sqlite3.Error):
                 raise StoreError(f"cannot open the database {path}: {exc}") from exc
             raise
-        return cls(path=path, readers=readers, writer=writer, clock=clock)
+        return cls(path=path, readers=readers, writer=writer, single=single, clock=clock)
 
     async def close(self) -> None:
-        for conn in self.readers:
+        await stop_warming(self)
+        for conn in (*self.readers, self.single):
             await conn.close()
         await self.writer.close()
 
@@ -301,6 +309,7 @@ class Store:
                 loaded, unchanged = plan.slugs, plan.unchanged
             if not dry_run:
                 self.generation += 1
+                start_warming(self)
         return LoadReport(diff=diff, loaded=loaded,
                           unchanged=unchanged, removed=removed, dry_run=dry_run,
                           seconds=time.perf_counter() - started)
