@@ -258,53 +258,70 @@ def _shortest_first(names: Sequence[str], enough: int) -> Iterator[str]:
 _cache: weakref.WeakKeyDictionary[Store, tuple[int, dict[str, NameIndex]]] = (
     weakref.WeakKeyDictionary())
 ENTITIES = ("actor", "topic", "article")
-# The indexes of a store's latest load being built ahead of the first answer: (generation, task).
-_warming: weakref.WeakKeyDictionary[Store, tuple[int, asyncio.Task[None]]] = (
-    weakref.WeakKeyDictionary())
 log = logging.getLogger(__name__)
 
 
+@dataclass(frozen=True)
+class _Warming:
+    """The name indexes of a store's latest load being built ahead of the first answer."""
+
+    generation: int
+    task: asyncio.Task[None]
+    built: dict[str, asyncio.Future[None]]  # entity -> done once its index is in the cache
+
+
+_warming: weakref.WeakKeyDictionary[Store, _Warming] = weakref.WeakKeyDictionary()
+
+
 def start_warming(store: Store) -> None:
-    """After a load: build its name indexes now, in the background, with their lookup
+    """After a load: build its name indexes now, in the background, then their lookup
     structures, rather than in the first answer that needs them (at 10,000 articles the
-    three take 150-200 ms: the first answer after each reload or start-up waited that long)."""
-    generation = store.generation
-    task = asyncio.get_running_loop().create_task(
-        _warm(store, generation), context=contextvars.Context())  # outside any snapshot
-    _warming[store] = (generation, task)
+    actor index alone took 60 ms of the first answer after each reload or start-up)."""
+    loop = asyncio.get_running_loop()
+    built: dict[str, asyncio.Future[None]] = {e: loop.create_future() for e in ENTITIES}
+    task = loop.create_task(_warm(store, store.generation, built),
+                            context=contextvars.Context())  # outside any snapshot
+    _warming[store] = _Warming(store.generation, task, built)
 
 
 async def stop_warming(store: Store) -> None:
     """Before the store closes: stop building (nothing is lost, answers build on demand)."""
     warming = _warming.pop(store, None)
-    if warming is not None and not warming[1].done():
-        warming[1].cancel()
+    if warming is not None and not warming.task.done():
+        warming.task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
-            await warming[1]
+            await warming.task
 
 
-async def _warm(store: Store, generation: int) -> None:
+async def _warm(store: Store, generation: int, built: dict[str, asyncio.Future[None]]) -> None:
     try:
         async with store.read():
             if store.snapshot_generation != generation:
                 return  # another load has committed since: its own warming follows
+            indexes = []
             for entity in ENTITIES:
-                index = await name_index(store, entity, warming=True)
-                # The lookup structures too, off the event loop (pure Python, 10-30 ms).
-                await asyncio.to_thread(index.prepare)
+                indexes.append(await name_index(store, entity, warming=True))
+                built[entity].set_result(None)
+        for index in indexes:
+            # The lookup structures (typos, autocomplete), off the event loop: pure Python.
+            await asyncio.to_thread(index.prepare)
     except (sqlite3.Error, ValueError, StoreError) as exc:  # ValueError: a closed connection
         log.debug("name indexes not built ahead: %s", exc)
     except Exception:  # never the answers' problem: they build what they need themselves
         log.exception("name indexes not built ahead")
+    finally:
+        for future in built.values():  # nobody waits for what will not come
+            if not future.done():
+                future.set_result(None)
 
 
 async def name_index(store: Store, entity: str, *, warming: bool = False) -> NameIndex:
     generation = store.snapshot_generation
     ahead = _warming.get(store)
-    if not warming and ahead is not None and ahead[0] == generation and not ahead[1].done():
-        # Being built for this very load: wait for it rather than build it twice (wait()
-        # neither raises what the task raised nor cancels it with this answer).
-        await asyncio.wait([ahead[1]])
+    if not warming and ahead is not None and ahead.generation == generation:
+        # Being built for this very load: wait for it rather than build it twice (shielded:
+        # an answer cancelled while waiting must not cancel it for the others).
+        await asyncio.shield(ahead.built[entity])
     cached = _cache.get(store)
     if cached is None or cached[0] != generation:
         cached = (generation, {})

@@ -16,9 +16,9 @@ from tests.storage.test_store import P7_STANCE, edit
 
 
 async def warmed(store: Store) -> None:
-    generation, task = names._warming[store]
-    assert generation == store.generation
-    await task
+    warming = names._warming[store]
+    assert warming.generation == store.generation
+    await warming.task
 
 
 async def test_a_load_builds_its_name_indexes_ahead(store: Store, seeds: Path,
@@ -59,7 +59,7 @@ async def test_a_dry_run_builds_nothing_and_closing_stops_a_build(
     await store.load(seeds, dry_run=True)
     assert store not in names._warming
     await store.load(seeds)
-    task = names._warming[store][1]
+    task = names._warming[store].task
     await store.close()  # at once, mid-build
     assert task.done()
     assert store not in names._warming
@@ -94,3 +94,18 @@ async def test_a_read_outside_any_snapshot_sees_the_latest_commit(store: Store) 
     assert saved.channel_id == 2
     release.set()
     assert await asyncio.gather(*tasks) == [0] * READERS  # their snapshots kept their facts
+
+
+async def test_an_answer_cancelled_while_waiting_leaves_the_build_alone(
+        tmp_path: Path, seeds: Path, caplog: pytest.LogCaptureFixture) -> None:
+    async with await Store.open(tmp_path / "db.sqlite3") as store:
+        await store.load(seeds)
+        waiting = asyncio.create_task(queries.positions(store, actor="Peskov"))
+        await asyncio.sleep(0)  # now waiting for the actor index
+        waiting.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await waiting
+        await warmed(store)
+        assert set(names._cache[store][1]) == set(names.ENTITIES)
+        assert (await queries.positions(store, actor="Peskov")).items
+    assert "not built ahead" not in caplog.text
