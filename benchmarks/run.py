@@ -425,6 +425,7 @@ def _restore(saved: dict[Path, bytes]) -> None:
 async def measure(n: int, root: Path, out: Path, *, samples: int, budget: float,
                   distinct: int, raw_args: int, broad_budget: float, seed: int) -> dict[str, Any]:
     from bot.settings import Settings
+    from storage import names
     from storage.reload import Requester, reload
     from storage.store import Store
     from tests.discord_fakes import GUILD_ID
@@ -469,6 +470,11 @@ async def measure(n: int, root: Path, out: Path, *, samples: int, budget: float,
         result["startup"]["first_answer_ms"] = 1000 * await driver.run(
             first.command, first.options(random.Random(seed), pool), whole=True)
         _check(first, driver.last)
+        # The name indexes are built in the background after a load (storage.names): the
+        # answers below are measured once that is done (0.2-0.3 s after start-up).
+        began = time.perf_counter()
+        await names.warmed(bot.store)
+        result["startup"]["indexes_built_after_ms"] = 1000 * (time.perf_counter() - began)
 
         # 3 + 4. Latency over the whole path, the no-op floor, and the raw SQL floor.
         noop = await latency(driver, NOOP_SPEC, pool, seed, samples, budget, 1)
@@ -615,8 +621,9 @@ def markdown(data: dict[str, Any]) -> str:
             f"{ra['seconds']:.2f} s ({ra['facts_per_s']:,.0f} facts/s)")
         row("start-up to ready, seeds unchanged", f"{su['seconds'] * 1000:.0f} ms", "< 1 s",
             su["seconds"] < TARGETS["startup_s"])
-        row("first answer right after start-up (waits for the name indexes being built)",
-            f"{su['first_answer_ms']:.1f} ms")
+        row("first answer right after start-up (waits for the actor index being built); "
+            "the rest built after another",
+            f"{su['first_answer_ms']:.1f} ms; {su.get('indexes_built_after_ms', 0):.0f} ms")
         # The target is for reloads, which run while the bot is online. The first load runs
         # in setup_hook, before the gateway is connected (bot.client): reported, not judged.
         worst = max(r1["max_stall_ms"], ra["max_stall_ms"])

@@ -41,6 +41,7 @@ def test_benchmark_reports_every_metric(tmp_path: Path, monkeypatch: pytest.Monk
     assert result["reload_1pct"]["articles"] == 1
     assert result["startup"]["seconds"] > 0
     assert result["startup"]["first_answer_ms"] > 0
+    assert result["startup"]["indexes_built_after_ms"] >= 0
     assert result["peak_rss_mb"] > 0
     assert result["database_mb"] > 0
 

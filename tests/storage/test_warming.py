@@ -16,9 +16,8 @@ from tests.storage.test_store import P7_STANCE, edit
 
 
 async def warmed(store: Store) -> None:
-    warming = names._warming[store]
-    assert warming.generation == store.generation
-    await warming.task
+    assert names._warming[store].generation == store.generation
+    await names.warmed(store)
 
 
 async def test_a_load_builds_its_name_indexes_ahead(store: Store, seeds: Path,
