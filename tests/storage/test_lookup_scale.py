@@ -34,7 +34,7 @@ def make_index(names: Mapping[str, tuple[str, ...]]) -> NameIndex:
     for key, given in names.items():
         for name in (key, *given):
             keys.setdefault(fold_name(name), set()).add(key)
-    return NameIndex("actor", {k: frozenset(v) for k, v in keys.items()},
+    return NameIndex("actor", {k: tuple(sorted(v)) for k, v in keys.items()},
                      {key: given[0] for key, given in names.items()})
 
 

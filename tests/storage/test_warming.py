@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+import threading
 from pathlib import Path
 
 import pytest
 
 from storage import names, queries
 from storage.digest import DigestConfig, get_config, save_config
-from storage.store import READERS, Store
+from storage.store import READERS, Store, lazy_snapshot
 from tests.storage.test_store import P7_STANCE, edit
 
 
@@ -108,3 +109,41 @@ async def test_an_answer_cancelled_while_waiting_leaves_the_build_alone(
         assert set(names._cache[store][1]) == set(names.ENTITIES)
         assert (await queries.positions(store, actor="Peskov")).items
     assert "not built ahead" not in caplog.text
+
+
+async def test_an_answer_cancelled_with_a_statement_in_flight_leaves_its_connection_clean(
+        store: Store) -> None:
+    """The statement runs after the answer is gone (it BEGINs the snapshot on the
+    connection's thread): the connection must not go back to the pool inside it."""
+    started, go_on = threading.Event(), threading.Event()
+
+    def held(conn: sqlite3.Connection) -> None:
+        started.set()
+        go_on.wait()
+        conn.execute("SELECT count(*) FROM facts").fetchall()
+
+    @lazy_snapshot
+    async def answer(store: Store) -> None:
+        await store.call(held)  # not its last statement: the snapshot stays open after it
+
+    task = asyncio.create_task(answer(store))
+    await asyncio.to_thread(started.wait)
+    task.cancel()
+    go_on.set()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    for _ in range(2 * READERS):  # every pooled connection, twice over
+        assert (await queries.positions(store, actor="Peskov")).items
+    for conn in store.readers:
+        assert not conn.in_transaction
+
+
+async def test_a_newer_load_stops_the_older_build(store: Store, seeds: Path,
+                                                 seed_folder: Path) -> None:
+    older = names._warming[store].task
+    edit(seed_folder / "facts.toml", P7_STANCE, P7_STANCE.replace('"unclear"', '"opposes"'))
+    await store.load(seeds)
+    await warmed(store)
+    assert older.done()
+    assert names._cache[store][0] == store.generation
+    assert set(names._cache[store][1]) == set(names.ENTITIES)
