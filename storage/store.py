@@ -299,7 +299,7 @@ class Store:
         reported, and the transaction is rolled back.
         """
         started = time.perf_counter()
-        async with self._write_lock, _collecting_only_new(), self._releasing_memory():
+        async with self._write_lock, _no_full_collections(), self._releasing_memory():
             stored, articles = await self._stored_articles()
             loaded_at = self.clock().isoformat(timespec="seconds")
             known = {slug for slug, _ in articles}
@@ -417,7 +417,6 @@ class Store:
                 if not dry_run:
                     await self._insert(flat, replaced, changes, stored_rows)
                 del stored_rows
-                _settle()
             slug_problems = [] if wanted is None else [
                 Problem(str(scan.root), None, "", f"no article with slug {slug!r}")
                 for slug in sorted(wanted - (seen | set(scan.unchanged)))]
@@ -550,35 +549,31 @@ class Store:
 
 
 @contextlib.asynccontextmanager
-async def _collecting_only_new() -> AsyncIterator[None]:
-    """For the length of a load, Python's cyclic garbage collector walks only the objects
-    created since it began. A load allocates (parsing, validating, rows) enough for full
-    collections to run during it, and each walked the whole heap, the bot's caches included,
-    holding the GIL and so the event loop: 40-100 ms each at 10,000 articles. The objects
-    already there are only set aside for that time (gc.freeze); they are collected as usual
-    again after it. Left alone if something else froze the heap."""
-    global _frozen_by_load
-    if gc.get_freeze_count():
-        yield
-        return
-    gc.freeze()
-    _frozen_by_load = True
+async def _no_full_collections() -> AsyncIterator[None]:
+    """For the length of a load, Python's cyclic garbage collector makes no full collection.
+    A load allocates (parsing, validating, rows) enough for full collections to run during
+    it, and each walked the whole heap, the bot's caches included, holding the GIL and so the
+    event loop: 40-100 ms each at 10,000 articles. The young generations are still collected
+    (each walks only what was allocated since the one before); full collections resume
+    after the last load running in the process ends. (It used to set the whole heap aside
+    with gc.freeze() and unfreeze it afterwards, which also undid the bot's freeze of what
+    start-up built: bot.client.)"""
+    global _loads_running, _saved_threshold
+    if _loads_running == 0:
+        _saved_threshold = gc.get_threshold()
+        gc.set_threshold(_saved_threshold[0], _saved_threshold[1], NO_FULL_COLLECTIONS)
+    _loads_running += 1
     try:
         yield
     finally:
-        _frozen_by_load = False
-        gc.unfreeze()
+        _loads_running -= 1
+        if _loads_running == 0:
+            gc.set_threshold(*_saved_threshold)
 
 
-_frozen_by_load = False
-
-
-def _settle() -> None:
-    """Between a streamed load's batches: what the load keeps so far (its diff, the slugs
-    seen) is set aside too, so that a collection walks only the batch at hand (at 10,000
-    articles the collections grew to 50 ms by the end of a first load without this)."""
-    if _frozen_by_load:
-        gc.freeze()
+NO_FULL_COLLECTIONS = 1 << 30  # the oldest generation's threshold during loads
+_loads_running = 0
+_saved_threshold: tuple[int, int, int] = gc.get_threshold()
 
 
 def _end_read(conn: sqlite3.Connection) -> None:

@@ -10,11 +10,19 @@ from typing import Any
 
 import pytest
 
+import bot.client
 from storage.store import Store
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "seeds"
 SEED_SLUG = "kremlin-peacekeepers"
+
+
+@pytest.fixture(autouse=True)
+def no_heap_freeze(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Bots started by tests leave the test process's heap to the garbage collector (a bot
+    freezes what its start-up built: bot.client.FREEZE_AFTER_START)."""
+    monkeypatch.setattr(bot.client, "FREEZE_AFTER_START", False)
 
 
 @pytest.fixture(autouse=True)

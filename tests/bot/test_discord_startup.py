@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import os
 import signal
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import aiohttp
 import pytest
 
-from bot import cli
+import storage.store
+from bot import cli, client
 from bot.client import NewsBot
 from bot.runner import run_bot
 from tests.bot.conftest import make_settings
-from tests.discord_fakes import APP_ID, TOKEN, FakeDiscord
+from tests.conftest import SEED_SLUG
+from tests.discord_fakes import APP_ID, TOKEN, FakeDiscord, start_bot
 
 WRONG = "MTAwMDAwMDAwMDAwMDAwMDAy.wrong.this-token-is-not-valid-at-all"
 
@@ -100,3 +104,34 @@ def test_sigterm_closes_gateway_and_database(tmp_path: Path, seeds: Path, env: F
     monkeypatch.setattr(NewsBot, "close", tracking_close)
     assert asyncio.run(run_bot(settings)) == "Stopped."
     assert closed == ["bot"]
+
+
+async def test_start_up_freezes_what_it_built_and_loads_make_no_full_collection(
+        tmp_path: Path, seeds: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What start-up built is out of the collector's sight afterwards; a load suspends full
+    collections for its length only, and never unfreezes that heap."""
+    monkeypatch.setattr(client, "FREEZE_AFTER_START", True)
+    thresholds = gc.get_threshold()
+    gc.unfreeze()
+    harness = await start_bot(make_settings(tmp_path, seeds), monkeypatch)
+    try:
+        frozen = gc.get_freeze_count()
+        assert frozen > 0
+        during: list[tuple[int, int, int]] = []
+        real = storage.store.Store._insert
+
+        async def watching(self: storage.store.Store, *args: Any) -> None:
+            during.append(gc.get_threshold())
+            await real(self, *args)
+
+        monkeypatch.setattr(storage.store.Store, "_insert", watching)
+        (seeds / SEED_SLUG / "facts.toml").write_text(
+            (seeds / SEED_SLUG / "facts.toml").read_text().replace('"unclear"', '"opposes"', 1))
+        assert (await harness.bot.store.load(seeds)).loaded
+        assert during
+        assert all(t[2] == storage.store.NO_FULL_COLLECTIONS for t in during)
+        assert gc.get_threshold() == thresholds
+        assert gc.get_freeze_count() > frozen * 0.9  # the load left start-up's freeze alone
+    finally:
+        await harness.bot.close()
+        gc.unfreeze()
