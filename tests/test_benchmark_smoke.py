@@ -130,5 +130,5 @@ def test_steal_is_read_per_cpu() -> None:
     if stolen is None:  # not Linux: the benchmark reports no steal, and says nothing of it
         assert not Path("/proc/stat").exists()
         return
-    assert len(stolen) == os.cpu_count()
+    assert 1 <= len(stolen) <= (os.cpu_count() or 1)  # the CPUs online
     assert all(ms >= 0 and ms % 10 == 0 for ms in stolen)
