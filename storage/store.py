@@ -181,11 +181,14 @@ class Store:
         conn = await self._pool.get()
         token = _snapshot.set((conn, self.generation))
         try:
-            await conn.execute("BEGIN")
             try:
+                await conn.execute("BEGIN")
                 yield conn
             finally:
-                await conn.execute("COMMIT")
+                # As read_lazily: once the thread has run all that was sent (a BEGIN still
+                # queued when the task was cancelled included), no transaction is left open.
+                run = cast(Callable[..., Awaitable[None]], conn._execute)
+                await run(_end_read, conn._conn)
         finally:
             _snapshot.reset(token)
             self._pool.put_nowait(conn)
