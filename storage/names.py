@@ -14,7 +14,6 @@ with what was typed, within a small edit distance.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import contextvars
 import heapq
 import itertools
@@ -281,7 +280,9 @@ _warming: weakref.WeakKeyDictionary[Store, _Warming] = weakref.WeakKeyDictionary
 def start_warming(store: Store) -> None:
     """After a load: build its name indexes now, in the background, then their lookup
     structures, rather than in the first answer that needs them (at 10,000 articles the
-    actor index alone took 60 ms of the first answer after each reload or start-up)."""
+    actor index alone took 60 ms of the first answer after each reload or start-up). The
+    build reads on the store's builder connection, which answers never hold: they may wait
+    for it (name_index), so it must never wait for them."""
     loop = asyncio.get_running_loop()
     previous = _warming.get(store)
     if previous is not None:
@@ -289,7 +290,16 @@ def start_warming(store: Store) -> None:
     built: dict[str, asyncio.Future[None]] = {e: loop.create_future() for e in ENTITIES}
     task = loop.create_task(_warm(store, store.generation, built),
                             context=contextvars.Context())  # outside any snapshot
+    # Whatever way the task ends (cancelled before it even began included), nobody waits for
+    # what will not come: an answer still waiting then builds the index itself.
+    task.add_done_callback(lambda _: _resolve(built))
     _warming[store] = _Warming(store.generation, task, built)
+
+
+def _resolve(built: dict[str, asyncio.Future[None]]) -> None:
+    for future in built.values():
+        if not future.done():
+            future.set_result(None)
 
 
 async def warmed(store: Store) -> None:
@@ -301,17 +311,18 @@ async def warmed(store: Store) -> None:
 
 
 async def stop_warming(store: Store) -> None:
-    """Before the store closes: stop building (nothing is lost, answers build on demand)."""
+    """Before the store closes: stop building (nothing is lost, answers build on demand).
+    Waits for the build to end without awaiting it, so that the caller's own cancellation
+    is never mistaken for the build's and swallowed."""
     warming = _warming.pop(store, None)
     if warming is not None and not warming.task.done():
         warming.task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await warming.task
+        await asyncio.wait([warming.task])
 
 
 async def _warm(store: Store, generation: int, built: dict[str, asyncio.Future[None]]) -> None:
     try:
-        async with store.read():
+        async with store.read_for_build():
             if store.snapshot_generation != generation:
                 return  # another load has committed since: its own warming follows
             indexes = []
@@ -325,10 +336,6 @@ async def _warm(store: Store, generation: int, built: dict[str, asyncio.Future[N
         log.debug("name indexes not built ahead: %s", exc)
     except Exception:  # never the answers' problem: they build what they need themselves
         log.exception("name indexes not built ahead")
-    finally:
-        for future in built.values():  # nobody waits for what will not come
-            if not future.done():
-                future.set_result(None)
 
 
 async def name_index(store: Store, entity: str, *, warming: bool = False) -> NameIndex:
@@ -339,6 +346,10 @@ async def name_index(store: Store, entity: str, *, warming: bool = False) -> Nam
         # an answer cancelled while waiting must not cancel it for the others).
         await asyncio.shield(ahead.built[entity])
     cached = _cache.get(store)
+    if cached is not None and cached[0] > generation:
+        # A snapshot begun before the latest load: its own index, never filed over the
+        # newer one (the answers after it would build theirs again).
+        return await _build(store, entity)
     if cached is None or cached[0] != generation:
         cached = (generation, {})
         _cache[store] = cached

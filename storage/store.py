@@ -132,15 +132,22 @@ class Store:
     # transaction and see the facts as they were when it began (a digest setting just saved
     # read back as missing while the name indexes were built ahead).
     single: aiosqlite.Connection
+    # The snapshot the name indexes are built ahead on after a load (storage.names). Its own,
+    # never the pool's: answers wait for that build, so had it waited for their connections,
+    # neither would ever move on (two answers queued when a load committed took the pool).
+    builder: aiosqlite.Connection
     clock: Clock = utc_now
     # Bumped after every committed load; caches built from the facts key on it.
     generation: int = 0
     _write_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     _pool: asyncio.Queue[aiosqlite.Connection] = field(default_factory=asyncio.Queue)
+    # The builder, one snapshot at a time (a cancelled build ends its own before the next).
+    _builder_pool: asyncio.Queue[aiosqlite.Connection] = field(default_factory=asyncio.Queue)
 
     def __post_init__(self) -> None:
         for conn in self.readers:
             self._pool.put_nowait(conn)
+        self._builder_pool.put_nowait(self.builder)
 
     @property
     def reader(self) -> aiosqlite.Connection:
@@ -178,7 +185,19 @@ class Store:
                 state.begun = True
             yield self.db
             return
-        conn = await self._pool.get()
+        async with self._snapshot_from(self._pool) as conn:
+            yield conn
+
+    @asynccontextmanager
+    async def read_for_build(self) -> AsyncIterator[aiosqlite.Connection]:
+        """A snapshot on the builder (see ``builder``), for building ahead."""
+        async with self._snapshot_from(self._builder_pool) as conn:
+            yield conn
+
+    @asynccontextmanager
+    async def _snapshot_from(self, pool: asyncio.Queue[aiosqlite.Connection]
+                             ) -> AsyncIterator[aiosqlite.Connection]:
+        conn = await pool.get()
         token = _snapshot.set((conn, self.generation))
         try:
             try:
@@ -191,7 +210,7 @@ class Store:
                 await run(_end_read, conn._conn)
         finally:
             _snapshot.reset(token)
-            self._pool.put_nowait(conn)
+            pool.put_nowait(conn)
 
     @asynccontextmanager
     async def read_lazily(self) -> AsyncIterator[None]:
@@ -258,17 +277,20 @@ class Store:
                 await readers[-1].execute(f"PRAGMA cache_size = -{READER_CACHE_KIB}")
             single = await connect(path, read_only=True)  # small reads: the default cache
             opened.append(single)
+            builder = await connect(path, read_only=True)  # reads each page once: the default
+            opened.append(builder)
         except BaseException as exc:
             for conn in opened:
                 await conn.close()
             if isinstance(exc, sqlite3.Error):
                 raise StoreError(f"cannot open the database {path}: {exc}") from exc
             raise
-        return cls(path=path, readers=readers, writer=writer, single=single, clock=clock)
+        return cls(path=path, readers=readers, writer=writer, single=single, builder=builder,
+                   clock=clock)
 
     async def close(self) -> None:
         await stop_warming(self)
-        for conn in (*self.readers, self.single):
+        for conn in (*self.readers, self.single, self.builder):
             await conn.close()
         await self.writer.close()
 

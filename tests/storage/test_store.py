@@ -20,7 +20,7 @@ from storage.db import StoreError, migrate
 from storage.model import DIFF_KINDS, Sheet
 from storage.rows import SheetRows
 from storage.sheets import SheetError
-from storage.store import KindDiff, LoadReport, Store
+from storage.store import READERS, KindDiff, LoadReport, Store
 from tests.storage.test_names_directory import assert_directory_is_the_scan
 
 SLUG = "kremlin-peacekeepers"
@@ -264,7 +264,7 @@ async def test_refused_open_closes_its_connections(tmp_path, connections, damage
             await made.execute("SELECT 1")
 
 
-@pytest.mark.parametrize("fail_at", [1, 2])
+@pytest.mark.parametrize("fail_at", range(1, READERS + 3))  # the pool, single, builder
 async def test_open_failing_on_a_reader_closes_every_connection(tmp_path, connections, monkeypatch, fail_at):
     real_connect = storage.db.connect
     read_only_calls = 0
@@ -284,7 +284,7 @@ async def test_open_failing_on_a_reader_closes_every_connection(tmp_path, connec
         pass
     else:
         await opened.close()
-        pytest.skip(f"this store opens fewer than {fail_at} readers")
+        raise AssertionError(f"the store opened without its read-only connection {fail_at}")
     assert connections
     for made in connections:
         with pytest.raises(ValueError, match=r"(?i)connection"):

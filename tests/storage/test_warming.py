@@ -4,10 +4,14 @@ a statement read outside any snapshot never lands in another task's snapshot."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sqlite3
 import threading
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
+from typing import cast
 
+import aiosqlite
 import pytest
 
 from storage import names, queries
@@ -111,31 +115,167 @@ async def test_an_answer_cancelled_while_waiting_leaves_the_build_alone(
     assert "not built ahead" not in caplog.text
 
 
-async def test_an_answer_cancelled_with_a_statement_in_flight_leaves_its_connection_clean(
-        store: Store) -> None:
-    """The statement runs after the answer is gone (it BEGINs the snapshot on the
-    connection's thread): the connection must not go back to the pool inside it."""
-    started, go_on = threading.Event(), threading.Event()
+@contextlib.asynccontextmanager
+async def threads_busy(conns: list[aiosqlite.Connection]) -> AsyncIterator[threading.Event]:
+    """Each connection's thread held in a call until the event is set: whatever is sent to
+    them meanwhile only queues."""
+    release = threading.Event()
+    started = [threading.Event() for _ in conns]
 
-    def held(conn: sqlite3.Connection) -> None:
-        started.set()
-        go_on.wait()
-        conn.execute("SELECT count(*) FROM facts").fetchall()
+    def hold(_: sqlite3.Connection, begun: threading.Event) -> None:
+        begun.set()
+        release.wait()
 
-    @lazy_snapshot
-    async def answer(store: Store) -> None:
-        await store.call(held)  # not its last statement: the snapshot stays open after it
+    sends = [cast(Callable[..., Awaitable[None]], conn._execute) for conn in conns]
+    held = [asyncio.ensure_future(send(hold, conn._conn, begun))
+            for send, conn, begun in zip(sends, conns, started, strict=True)]
+    try:
+        for begun in started:
+            await asyncio.to_thread(begun.wait)
+        yield release
+    finally:
+        release.set()
+        await asyncio.gather(*held)
 
-    task = asyncio.create_task(answer(store))
-    await asyncio.to_thread(started.wait)
-    task.cancel()
-    go_on.set()
-    with pytest.raises(asyncio.CancelledError):
-        await task
+
+async def answers_work(store: Store) -> None:
     for _ in range(2 * READERS):  # every pooled connection, twice over
         assert (await queries.positions(store, actor="Peskov")).items
     for conn in store.readers:
         assert not conn.in_transaction
+
+
+async def test_an_answer_cancelled_with_a_statement_queued_leaves_its_connection_clean(
+        store: Store) -> None:
+    """The statement runs after the answer is gone (it BEGINs the snapshot on the
+    connection's thread): the connection must not go back to the pool inside it."""
+    ran = threading.Event()
+
+    def statement(conn: sqlite3.Connection) -> None:
+        ran.set()
+        conn.execute("SELECT count(*) FROM facts").fetchall()
+
+    @lazy_snapshot
+    async def answer(store: Store) -> None:
+        await store.call(statement)  # not its last statement: the snapshot stays open after it
+
+    await warmed(store)  # the pool is the answers' alone
+    async with threads_busy(store.readers) as release:
+        task = asyncio.create_task(answer(store))
+        await asyncio.sleep(0)  # its first step takes a connection and sends the statement
+        assert store._pool.qsize() == READERS - 1
+        task.cancel()
+        release.set()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+    assert ran.is_set()  # it did run, after the answer was cancelled
+    await answers_work(store)
+
+
+async def test_a_snapshot_cancelled_before_its_begin_ran_leaves_its_connection_clean(
+        store: Store) -> None:
+    entered = False
+
+    async def reading() -> None:
+        nonlocal entered
+        async with store.read():
+            entered = True
+
+    await warmed(store)
+    async with threads_busy(store.readers) as release:
+        task = asyncio.create_task(reading())
+        await asyncio.sleep(0)  # its first step takes a connection and sends its BEGIN
+        assert store._pool.qsize() == READERS - 1
+        task.cancel()
+        release.set()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+    assert not entered
+    await answers_work(store)
+
+
+async def test_answers_waiting_for_the_build_never_hold_what_it_needs(
+        store: Store, seeds: Path, seed_folder: Path) -> None:
+    """Answers queued for the pool when a load commits take every pooled connection, then
+    wait for the build of the new load's index: the build must not need one of them."""
+    await warmed(store)
+    release, all_held = asyncio.Event(), asyncio.Event()
+    holding: list[int] = []
+
+    async def holder() -> None:
+        async with store.read():
+            holding.append(1)
+            if len(holding) == READERS:
+                all_held.set()
+            await release.wait()
+
+    holders = [asyncio.create_task(holder()) for _ in range(READERS)]
+    await all_held.wait()
+    answers = [asyncio.create_task(queries.positions(store, actor="Peskov"))
+               for _ in range(READERS)]  # queued for the pool
+    edit(seed_folder / "facts.toml", P7_STANCE, P7_STANCE.replace('"unclear"', '"opposes"'))
+    await store.load(seeds)  # the build of its indexes starts
+    release.set()  # the queued answers take the pool, at the new load's generation
+    done, pending = await asyncio.wait(answers, timeout=30)  # a guard, never reached if sound
+    for task in pending:
+        task.cancel()
+    assert not pending, "the answers and the build waited for each other"
+    assert all(task.result().items for task in done)
+    await asyncio.gather(*holders)
+    await warmed(store)
+    assert names._cache[store][0] == store.generation
+
+
+async def test_an_answer_from_before_a_load_never_replaces_the_newer_index(
+        store: Store, seeds: Path, seed_folder: Path) -> None:
+    release, begun = asyncio.Event(), asyncio.Event()
+
+    async def older_answer() -> names.NameIndex:
+        async with store.read():
+            begun.set()
+            await release.wait()  # a load commits meanwhile
+            return await names.name_index(store, "actor")
+
+    task = asyncio.create_task(older_answer())
+    await begun.wait()
+    edit(seed_folder / "facts.toml", P7_STANCE, P7_STANCE.replace('"unclear"', '"opposes"'))
+    await store.load(seeds)
+    await warmed(store)
+    newer = names._cache[store]
+    release.set()
+    older = await task
+    assert older is not newer[1]["actor"]  # built from its own snapshot
+    assert older.resolve("Peskov")
+    assert names._cache[store] is newer
+    assert newer[0] == store.generation
+
+
+async def test_a_build_cancelled_before_it_began_leaves_nobody_waiting(store: Store) -> None:
+    await warmed(store)
+    names.start_warming(store)  # as a load does, for the generation answers will read at
+    warming = names._warming[store]
+    warming.task.cancel()  # before its first step
+    answer = asyncio.create_task(queries.positions(store, actor="Peskov"))
+    done, _ = await asyncio.wait([answer], timeout=30)  # a guard, never reached if sound
+    assert done, "the answer waited for a build that never ran"
+    assert answer.result().items
+    assert warming.task.cancelled()
+    assert all(future.done() for future in warming.built.values())
+
+
+async def test_closing_cancelled_while_it_stops_the_build_is_cancelled(
+        tmp_path: Path, seeds: Path) -> None:
+    store = await Store.open(tmp_path / "db.sqlite3")
+    await store.load(seeds)
+    build = names._warming[store].task
+    closing = asyncio.create_task(names.stop_warming(store))
+    await asyncio.sleep(0)  # it has cancelled the build and waits for it to end
+    assert not build.done()
+    closing.cancel()
+    with pytest.raises(asyncio.CancelledError):  # the caller's cancellation, not swallowed
+        await closing
+    await asyncio.wait([build])
+    await store.close()
 
 
 async def test_a_newer_load_stops_the_older_build(store: Store, seeds: Path,
