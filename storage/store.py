@@ -917,14 +917,16 @@ def _removed(scan: _Scan, articles: _Articles, new_slugs: set[str], unchanged: s
     carries another slug replaces its stored article (also in a load ``limited`` to some
     slugs, and in a load of one folder, which remove nothing else). A load of a whole seeds
     folder also removes the articles of its folders that are gone, and any second article
-    still stored for one folder. Articles loaded from elsewhere are never removed by it."""
+    still stored for one folder, linked folders kept elsewhere included. Other articles
+    loaded from elsewhere are never removed by it."""
     if limited or not scan.root.is_dir() or scan.single:
         return sorted(slug for slug, folder in articles
                       if slug not in new_slugs and slug not in unchanged
                       and folder in sheet_folders)
+    found = set(scan.folders)  # resolved: a linked folder is found under its own path
     return sorted(slug for slug, folder in articles
                   if slug not in new_slugs and slug not in unchanged
-                  and Path(folder).is_relative_to(scan.root))
+                  and (folder in found or Path(folder).is_relative_to(scan.root)))
 
 
 def _stored_on(conn: sqlite3.Connection) -> tuple[_Stored, _Articles]:

@@ -594,6 +594,29 @@ async def test_a_full_load_removes_a_second_article_left_in_one_folder(
     assert (await store.load(seeds, only_changed=False)).removed == ()
 
 
+@pytest.mark.parametrize("only_changed", [True, False])
+async def test_a_linked_folder_from_elsewhere_with_a_new_slug_replaces_its_article(
+        store, seeds, tmp_path, only_changed):
+    """A seeds folder may link to an article folder kept elsewhere: its article is stored
+    under the folder it resolves to, outside the seeds folder, and a slug changed there
+    replaces it like anywhere else (the load of the seeds folder found it)."""
+    outside = tmp_path / "elsewhere" / SECOND
+    outside.parent.mkdir()
+    shutil.move(write_second(seeds), outside)
+    (seeds / SECOND).symlink_to(outside, target_is_directory=True)
+    await store.load(seeds)
+    assert (await article_rows(store, SECOND))["facts"] == 4
+    renamed = f"{SECOND}-x"
+    edit(outside / "facts.toml", f'slug = "{SECOND}"', f'slug = "{renamed}"')
+
+    report = await store.load(seeds, only_changed=only_changed)
+    assert report.removed == (SECOND,)
+    assert set((await article_rows(store, SECOND)).values()) == {0}
+    assert (await article_rows(store, renamed))["facts"] == 4
+    assert (await store.load(seeds, only_changed=False)).removed == ()
+    await assert_directory_is_the_scan(store)
+
+
 async def test_unknown_slug_is_refused(store, seeds):
     before = await answers(store)
     with pytest.raises(SheetError):
