@@ -16,7 +16,9 @@ then measures in a fresh child process, so that peak RSS is that size's own:
    connections, replayed with the standard library's ``sqlite3``);
 5. a reload that changes 1% of the articles, then a full reload of all of them (``/reload``'s
    code path, audit included), each with a task that wakes every 5 ms and records how late it
-   woke: the longest event-loop stall;
+   woke: the longest event-loop stall, from the reload's start until a second after the name
+   indexes it leaves to build in the background are built (the first answer after it runs
+   in that window too);
 6. peak RSS (``getrusage``).
 
 Writes ``<out>/results.json`` and ``<out>/results.md``. Timings are never asserted anywhere:
@@ -50,6 +52,7 @@ from benchmarks.harness import NOOP, Driver, TimedDiscord, add_noop, start
 
 OUT = Path(__file__).resolve().parent / "out"
 TICK = 0.005
+AFTER_LOAD = 1.0  # seconds the reload Tickers keep watching once the indexes are built
 
 # Targets from issue 6, checked at 10,000 articles.
 TARGETS = {
@@ -109,7 +112,7 @@ def steal_ms() -> list[float] | None:
     virtual CPU ("steal", /proc/stat, 10 ms units); None where it is not reported."""
     try:
         with open("/proc/stat", encoding="ascii") as f:
-            lines = f.read(4096).splitlines()
+            lines = f.read().splitlines()  # one line per CPU: more than 4 KB on big hosts
     except OSError:
         return None
     per_cpu = [line.split() for line in lines if re.match(r"cpu\d+ ", line)]
@@ -133,7 +136,13 @@ class Ticker:
         self.ticks = 0
         self.over_20ms = 0
         self.over_20ms_stolen = 0
+        self.worst_after_mark = 0.0  # after mark(): the seconds after a load returned
+        self._marked = False
         self._task: asyncio.Task[None] | None = None
+
+    def mark(self) -> None:
+        """From now on, also record the worst wake-up apart (after the load returned)."""
+        self._marked = True
 
     async def _run(self) -> None:
         stolen = steal_ms()
@@ -147,6 +156,8 @@ class Ticker:
             stolen = now_stolen
             self.ticks += 1
             self.worst = max(self.worst, late)
+            if self._marked:
+                self.worst_after_mark = max(self.worst_after_mark, late)
             if not host:
                 self.worst_unstolen = max(self.worst_unstolen, late)
             self.over_20ms += late > 0.020
@@ -167,7 +178,8 @@ class Ticker:
         return {"max_stall_ms": self.worst * 1000, "ticks": self.ticks,
                 "stalls_over_20ms": self.over_20ms,
                 "stalls_over_20ms_with_host_steal": self.over_20ms_stolen,
-                "max_stall_without_host_steal_ms": self.worst_unstolen * 1000}
+                "max_stall_without_host_steal_ms": self.worst_unstolen * 1000,
+                "max_stall_after_return_ms": self.worst_after_mark * 1000}
 
 
 class Phases:
@@ -196,6 +208,11 @@ class Phases:
                 original = getattr(module.Store, name)
                 targets.append((module.Store, name, original))
                 setattr(module.Store, name, self._timed_async(name.lstrip("_"), original))
+        import storage.memory
+
+        original = storage.memory.release  # malloc_trim, on a thread, after every load
+        targets.append((storage.memory, "release", original))
+        storage.memory.release = self._timed_sync("release", original)
         self._targets = targets
         return self
 
@@ -422,6 +439,21 @@ def _restore(saved: dict[Path, bytes]) -> None:
         (folder / "facts.toml").write_bytes(data)
 
 
+async def after_load(ticker: Ticker, bot: Any, driver: Driver, first: Spec,
+                     pool: dict[str, Any], seed: int) -> float:
+    """Right after a reload returned, under its Ticker: the first answer (ms, while the name
+    indexes are built ahead), then the build to its end and AFTER_LOAD seconds more, so that
+    the stall figure also covers what follows a load (the build, collections)."""
+    from storage import names
+
+    ticker.mark()
+    ms = 1000 * await driver.run(first.command, first.options(random.Random(seed), pool),
+                                 whole=True)
+    await names.warmed(bot.store)
+    await asyncio.sleep(AFTER_LOAD)
+    return ms
+
+
 async def measure(n: int, root: Path, out: Path, *, samples: int, budget: float,
                   distinct: int, raw_args: int, broad_budget: float, seed: int) -> dict[str, Any]:
     from bot.settings import Settings
@@ -527,6 +559,7 @@ async def measure(n: int, root: Path, out: Path, *, samples: int, budget: float,
                     began = time.perf_counter()
                     outcome = await reload(bot.store, root, Requester("cli"))
                     seconds = time.perf_counter() - began
+                    first_after = await after_load(ticker, bot, driver, first, pool, seed)
         finally:
             _restore(saved)
         if outcome.result != "applied" or outcome.report is None:
@@ -540,8 +573,7 @@ async def measure(n: int, root: Path, out: Path, *, samples: int, budget: float,
         result["reload_1pct"] = {"seconds": seconds, "articles": len(loaded),
                                  "facts": changed_facts, "facts_per_s": changed_facts / seconds,
                                  "phases_s": phases.seconds, **ticker.summary()}
-        result["reload_1pct"]["first_answer_after_ms"] = 1000 * await driver.run(
-            first.command, first.options(random.Random(seed), pool), whole=True)
+        result["reload_1pct"]["first_answer_after_ms"] = first_after
         result["peak_rss_mb_after_reload_1pct"] = peak_rss_mb()
 
         with Phases() as phases:
@@ -549,13 +581,13 @@ async def measure(n: int, root: Path, out: Path, *, samples: int, budget: float,
                 began = time.perf_counter()
                 outcome = await reload(bot.store, root, Requester("cli"), only_changed=False)
                 seconds = time.perf_counter() - began
+                first_after = await after_load(ticker, bot, driver, first, pool, seed)
         if not outcome.ok:
             raise RuntimeError(f"the full reload failed: {outcome}")
         result["reload_all"] = {"seconds": seconds, "articles": n, "facts": facts,
                                 "facts_per_s": facts / seconds, "phases_s": phases.seconds,
                                 **ticker.summary()}
-        result["reload_all"]["first_answer_after_ms"] = 1000 * await driver.run(
-            first.command, first.options(random.Random(seed), pool), whole=True)
+        result["reload_all"]["first_answer_after_ms"] = first_after
         result["rss_mb"]["after_reloads"] = rss_mb()
     finally:
         await bot.close()
@@ -617,6 +649,9 @@ def markdown(data: dict[str, Any]) -> str:
         row("reload, 1% of articles changed",
             f"{r1['seconds'] * 1000:.0f} ms ({r1['articles']} articles, "
             f"{r1['facts_per_s']:,.0f} facts/s)", "< 1 s", r1["seconds"] < TARGETS["reload_1pct_s"])
+        row("  of which: memory handed back after the load (malloc_trim, on a thread): "
+            "1% / full", f"{r1['phases_s'].get('release', 0) * 1000:.1f} / "
+            f"{ra['phases_s'].get('release', 0) * 1000:.1f} ms")
         row("full reload (all articles, `load --all`)",
             f"{ra['seconds']:.2f} s ({ra['facts_per_s']:,.0f} facts/s)")
         row("start-up to ready, seeds unchanged", f"{su['seconds'] * 1000:.0f} ms", "< 1 s",
@@ -627,7 +662,7 @@ def markdown(data: dict[str, Any]) -> str:
         # The target is for reloads, which run while the bot is online. The first load runs
         # in setup_hook, before the gateway is connected (bot.client): reported, not judged.
         worst = max(r1["max_stall_ms"], ra["max_stall_ms"])
-        row("longest loop stall during a reload: 1% / full",
+        row("longest loop stall during a reload and the second after its build: 1% / full",
             f"{r1['max_stall_ms']:.1f} / {ra['max_stall_ms']:.1f} ms",
             "< 20 ms", worst < TARGETS["stall_ms"])
         row("  wake-ups over 20 ms (with every CPU stolen by the host): 1% / full",
@@ -635,6 +670,8 @@ def markdown(data: dict[str, Any]) -> str:
         row("  longest stall with some CPU left alone by the host: 1% / full",
             f"{r1['max_stall_without_host_steal_ms']:.1f} / "
             f"{ra['max_stall_without_host_steal_ms']:.1f} ms")
+        row("  longest stall after the reload returned (build, memory, collections): 1% / full",
+            f"{r1['max_stall_after_return_ms']:.1f} / {ra['max_stall_after_return_ms']:.1f} ms")
         row("longest loop stall during the first load (before the gateway connects); "
             "with some CPU left alone by the host",
             f"{fl['max_stall_ms']:.1f} ms; {fl['max_stall_without_host_steal_ms']:.1f} ms "

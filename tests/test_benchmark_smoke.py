@@ -22,6 +22,7 @@ def test_benchmark_reports_every_metric(tmp_path: Path, monkeypatch: pytest.Monk
     # Small batches, so that the tiny corpus also goes through the streamed load.
     monkeypatch.setattr(storage.store, "STREAM_AT", 2)
     monkeypatch.setattr(storage.store, "BATCH", 2)
+    monkeypatch.setattr(run, "AFTER_LOAD", 0.0)  # no watching on after the reloads
     assert run.main(["--sizes", "5", "--in-process", "--out", str(tmp_path), "--samples", "3",
                      "--budget", "0.5", "--distinct", "3", "--raw-args", "2",
                      "--broad-budget", "0.2"]) == 0
@@ -37,6 +38,10 @@ def test_benchmark_reports_every_metric(tmp_path: Path, monkeypatch: pytest.Monk
             assert metric in result[phase], (phase, metric)
         assert result[phase]["ticks"] > 0
         assert result[phase]["max_stall_without_host_steal_ms"] <= result[phase]["max_stall_ms"]
+        assert "release" in result[phase]["phases_s"]  # the memory handed back after it
+    for phase in ("reload_1pct", "reload_all"):
+        assert result[phase]["max_stall_after_return_ms"] <= result[phase]["max_stall_ms"]
+        assert result[phase]["first_answer_after_ms"] > 0
     assert result["first_load"]["articles_loaded"] == 5
     assert result["reload_1pct"]["articles"] == 1
     assert result["startup"]["seconds"] > 0
