@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import copy
 import heapq
 import itertools
 import logging
@@ -277,16 +278,21 @@ class _Warming:
 _warming: weakref.WeakKeyDictionary[Store, _Warming] = weakref.WeakKeyDictionary()
 
 
-def start_warming(store: Store) -> None:
+def start_warming(store: Store, changed: Collection[str] = ENTITIES) -> None:
     """After a load: build its name indexes now, in the background, then their lookup
     structures, rather than in the first answer that needs them (at 10,000 articles the
     actor index alone took 60 ms of the first answer after each reload or start-up). The
     build reads on the store's builder connection, which answers never hold: they may wait
-    for it (name_index), so it must never wait for them."""
+    for it (name_index), so it must never wait for them.
+
+    An entity the load left ``changed`` out of (update_directory: no name, key or shown name
+    of it added, gone or altered) keeps the previous load's index, lookup structures
+    included: an editor's correction to a few facts rebuilds nothing."""
     loop = asyncio.get_running_loop()
     previous = _warming.get(store)
     if previous is not None:
         previous.task.cancel()  # an older load's: nobody will ask for its indexes
+    _carry(store, changed)
     built: dict[str, asyncio.Future[None]] = {e: loop.create_future() for e in ENTITIES}
     task = loop.create_task(_warm(store, store.generation, built),
                             context=contextvars.Context())  # outside any snapshot
@@ -294,6 +300,21 @@ def start_warming(store: Store) -> None:
     # what will not come: an answer still waiting then builds the index itself.
     task.add_done_callback(lambda _: _resolve(built))
     _warming[store] = _Warming(store.generation, task, built)
+
+
+def _carry(store: Store, changed: Collection[str]) -> None:
+    """The previous load's indexes of the entities this one did not change, filed under this
+    load's generation. Only from the generation right before it: an index cached then was
+    read from a snapshot of that load's facts or later ones, and up to this load those
+    entities' names did not change."""
+    cached = _cache.get(store)
+    kept: dict[str, NameIndex] = {}
+    if cached is not None and cached[0] == store.generation - 1:
+        for entity, index in cached[1].items():
+            if entity not in changed:
+                kept[entity] = copy.copy(index)  # the same names and lookup structures
+                object.__setattr__(kept[entity], "rollups", {})  # affiliations may differ
+    _cache[store] = (store.generation, kept)
 
 
 def _resolve(built: dict[str, asyncio.Future[None]]) -> None:
@@ -422,12 +443,15 @@ _ENTITY_TABLE = {"actor": "actors", "topic": "topics"}
 
 
 def update_directory(conn: sqlite3.Connection, replaced: Sequence[str],
-                     rows: dict[str, list[tuple[Any, ...]]]) -> None:
+                     rows: dict[str, list[tuple[Any, ...]]]) -> set[str]:
     """Inside a load's transaction, before ``replaced`` articles are deleted and ``rows``
     (storage.store's flat rows: articles, actors, topics, names...) inserted: bring the name
     directory (and the affiliation links) to what they will be after them, for only the keys
-    they touch."""
-    _fill_pending(conn)
+    they touch. Returns the entities whose name index this changes (a name or key added or
+    gone, a key shown by another name): the others' indexes stay as they are."""
+    if _fill_pending(conn):
+        return set(ENTITIES)
+    changed: set[str] = set()
     gone = set(replaced)
     _count_affiliations(conn, gone, rows["actors"])
     old: list[tuple[str, str, str, str]] = []  # (article, entity, key, folded)
@@ -451,11 +475,17 @@ def update_directory(conn: sqlite3.Connection, replaced: Sequence[str],
     # already there (the same actors recur), and those cost one lookup each.
     old_names = {(entity, folded, key) for _, entity, key, folded in old}
     new_names = {(entity, folded, key) for _, entity, key, folded in new}
-    conn.executemany("INSERT OR IGNORE INTO name_keys (entity, folded, key) VALUES (?,?,?)",
-                     sorted(new_names - old_names))
-    conn.executemany("DELETE FROM name_keys WHERE entity = ? AND folded = ? AND key = ?",
-                     [n for n in sorted(old_names - new_names)
-                      if n[0] == "article" or not _given_elsewhere(conn, n, gone)])
+    for sql, names in (
+            ("INSERT OR IGNORE INTO name_keys (entity, folded, key) VALUES (?,?,?)",
+             sorted(new_names - old_names)),
+            ("DELETE FROM name_keys WHERE entity = ? AND folded = ? AND key = ?",
+             [n for n in sorted(old_names - new_names)
+              if n[0] == "article" or not _given_elsewhere(conn, n, gone)])):
+        for entity in ENTITIES:  # one statement per entity, to tell which ones changed
+            before = conn.total_changes
+            conn.executemany(sql, [n for n in names if n[0] == entity])
+            if conn.total_changes != before:
+                changed.add(entity)
 
     # The shown name: the best of the current one (if its article stays) and the new rows.
     offered: dict[tuple[str, str], _Shown] = {}
@@ -481,10 +511,15 @@ def update_directory(conn: sqlite3.Connection, replaced: Sequence[str],
             best = mine
         if best is None:
             conn.execute("DELETE FROM name_shown WHERE entity = ? AND key = ?", (entity, key))
+            if now is not None:
+                changed.add(entity)
         elif best != now:
             conn.execute("INSERT OR REPLACE INTO name_shown (entity, key, name, article, dated, "
                          "published, loaded_at, top) VALUES (?,?,?,?,?,?,?,?)",
                          (entity, key, best[5], best[4], *best[:4]))
+            if now is None or now[5] != best[5]:  # shown by another name
+                changed.add(entity)
+    return changed
 
 
 def _count_affiliations(conn: sqlite3.Connection, gone: set[str],
@@ -563,10 +598,11 @@ def _best_stored(conn: sqlite3.Connection, entity: str, key: str, gone: set[str]
     return None
 
 
-def _fill_pending(conn: sqlite3.Connection) -> None:
-    """The first load after migration 0005 fills the articles' directory (SQL cannot fold)."""
+def _fill_pending(conn: sqlite3.Connection) -> bool:
+    """The first load after migration 0005 fills the articles' directory (SQL cannot fold).
+    True if it did."""
     if not _all(conn, "SELECT 1 FROM name_directory_pending WHERE entity = 'article'"):
-        return
+        return False
     keys: set[tuple[str, str]] = set()
     shown = []
     for slug, title, published, loaded_at in _all(
@@ -581,6 +617,7 @@ def _fill_pending(conn: sqlite3.Connection) -> None:
     conn.executemany("INSERT INTO name_shown (entity, key, name, article, dated, published, "
                      "loaded_at, top) VALUES (?,?,?,?,?,?,?,?)", shown)
     conn.execute("DELETE FROM name_directory_pending WHERE entity = 'article'")
+    return True
 
 
 def _article_names(slug: str, title: str) -> tuple[str, str]:

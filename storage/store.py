@@ -143,6 +143,8 @@ class Store:
     _pool: asyncio.Queue[aiosqlite.Connection] = field(default_factory=asyncio.Queue)
     # The builder, one snapshot at a time (a cancelled build ends its own before the next).
     _builder_pool: asyncio.Queue[aiosqlite.Connection] = field(default_factory=asyncio.Queue)
+    # The entities whose name index the load being written changes (update_directory).
+    _index_changes: set[str] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         for conn in self.readers:
@@ -325,6 +327,7 @@ class Store:
         """
         started = time.perf_counter()
         async with self._write_lock, _no_full_collections(), self._releasing_memory():
+            self._index_changes = set()
             stored, articles = await self._stored_articles()
             loaded_at = self.clock().isoformat(timespec="seconds")
             known = {slug for slug, _ in articles}
@@ -339,7 +342,7 @@ class Store:
                 loaded, unchanged = plan.slugs, plan.unchanged
             if not dry_run:
                 self.generation += 1
-                start_warming(self)
+                start_warming(self, self._index_changes)
         return LoadReport(diff=diff, loaded=loaded,
                           unchanged=unchanged, removed=removed, dry_run=dry_run,
                           seconds=time.perf_counter() - started)
@@ -551,7 +554,7 @@ class Store:
         """
         db = self.writer
         # The name directory first: it reads the names of the articles about to go.
-        await self._on_writer(update_directory, replaced, rows)
+        self._index_changes |= await self._on_writer(update_directory, replaced, rows)
         loaded = {r[0] for r in rows["articles"]}
         removed = [(s,) for s in replaced if s not in loaded]
         # Deleting an article cascades to its actors, topics, names, facts (and FTS rows).

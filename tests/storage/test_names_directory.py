@@ -32,6 +32,13 @@ async def assert_directory_is_the_scan(store: Store) -> dict[str, names.NameInde
         assert index.keys_by_folded == scanned.keys_by_folded, entity
         assert index.display == scanned.display, entity
         built[entity] = index
+    # The indexes answers use, carried over from the load before or built: the same.
+    await names.warmed(store)
+    cached = names._cache.get(store)
+    assert cached is not None
+    if cached[0] == store.generation:
+        for entity, index in cached[1].items():
+            assert index == built[entity], entity
     links = await store.rows("SELECT affiliation, key, articles FROM affiliations "
                              "ORDER BY affiliation, key")
     counted = await store.rows("SELECT affiliation, key, count(*) FROM actors WHERE affiliation "

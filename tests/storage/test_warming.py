@@ -287,3 +287,74 @@ async def test_a_newer_load_stops_the_older_build(store: Store, seeds: Path,
     assert older.done()
     assert names._cache[store][0] == store.generation
     assert set(names._cache[store][1]) == set(names.ENTITIES)
+
+
+async def test_a_load_that_changes_no_name_keeps_the_indexes_it_did_not_change(
+        store: Store, seeds: Path, seed_folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    await warmed(store)
+    before = dict(names._cache[store][1])
+    assert (await queries.positions(store, actor="Russia")).items  # a roll-up remembered
+    assert before["actor"].rollups
+    built: list[str] = []
+    build_on = names._build_on
+
+    def counting(conn: sqlite3.Connection, entity: str) -> names.NameIndex:
+        built.append(entity)
+        return build_on(conn, entity)
+
+    monkeypatch.setattr(names, "_build_on", counting)
+    # An editor's correction to a fact: no name added, gone or shown otherwise.
+    edit(seed_folder / "facts.toml", P7_STANCE, P7_STANCE.replace('"unclear"', '"opposes"'))
+    await store.load(seeds)
+    await warmed(store)
+    assert built == []
+    after = names._cache[store]
+    assert after[0] == store.generation
+    for entity in names.ENTITIES:
+        assert after[1][entity] == before[entity]
+        assert after[1][entity].keys_by_folded is before[entity].keys_by_folded
+    assert after[1]["actor"].rollups == {}  # affiliations may change without names
+
+    # An actor's affiliation changed: its roll-ups follow, from the same names.
+    edit(seed_folder / "facts.toml", 'role = "Russian President"\naffiliation = "russia"',
+         'role = "Russian President"\naffiliation = "us"')
+    await store.load(seeds)
+    await warmed(store)
+    assert built == []
+    russia = await queries.positions(store, actor="Russia")
+    assert all(item.actor != "putin" for item in russia.items)
+    assert any(item.actor == "putin" for item in (await queries.positions(store, actor="US")).items)
+
+
+@pytest.mark.parametrize(("old", "new", "entity"), [
+    ('name = "Vladimir Putin"', 'name = "Vladimir V. Putin"', "actor"),  # shown otherwise
+    ('aliases = ["Putin"]', 'aliases = ["Putin", "V.V.P."]', "actor"),  # a name added
+    ('aliases = ["Peskov", "Dmitri Peskov"]', 'aliases = ["Peskov"]', "actor"),  # one gone
+])
+async def test_a_load_that_changes_names_rebuilds_that_index(
+        store: Store, seeds: Path, seed_folder: Path, old: str, new: str, entity: str) -> None:
+    await warmed(store)
+    before = names._cache[store][1][entity]
+    edit(seed_folder / "facts.toml", old, new)
+    await store.load(seeds)
+    await warmed(store)
+    after = names._cache[store][1][entity]
+    assert after != before
+    assert after == await store.call(names._build_on, entity)
+    assert after.keys_by_folded is not before.keys_by_folded
+
+
+async def test_a_new_title_rebuilds_the_article_index_only(
+        store: Store, seeds: Path, seed_folder: Path) -> None:
+    await warmed(store)
+    before = dict(names._cache[store][1])
+    text = (seed_folder / "facts.toml").read_text(encoding="utf-8")
+    title = text.split('title = "', 1)[1].split('"', 1)[0]
+    edit(seed_folder / "facts.toml", f'title = "{title}"', f'title = "{title}, updated"')
+    await store.load(seeds)
+    await warmed(store)
+    after = names._cache[store][1]
+    assert after["article"] != before["article"]
+    assert after["article"] == await store.call(names._build_on, "article")
+    assert after["actor"].keys_by_folded is before["actor"].keys_by_folded
+    assert after["topic"].keys_by_folded is before["topic"].keys_by_folded
