@@ -7,9 +7,9 @@ import asyncio
 import contextlib
 import sqlite3
 import threading
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
 import aiosqlite
 import pytest
@@ -39,16 +39,22 @@ async def test_a_load_builds_its_name_indexes_ahead(store: Store, seeds: Path,
     assert names._cache[store][0] == store.generation
 
 
-async def test_an_answer_during_the_build_waits_for_it_instead_of_building_twice(
-        tmp_path: Path, seeds: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    built: list[str] = []
+@pytest.fixture
+def built(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The entities whose index is built from the database from now on, in order."""
+    entities: list[str] = []
     build_on = names._build_on
 
     def counting(conn: sqlite3.Connection, entity: str) -> names.NameIndex:
-        built.append(entity)
+        entities.append(entity)
         return build_on(conn, entity)
 
     monkeypatch.setattr(names, "_build_on", counting)
+    return entities
+
+
+async def test_an_answer_during_the_build_waits_for_it_instead_of_building_twice(
+        tmp_path: Path, seeds: Path, built: list[str]) -> None:
     async with await Store.open(tmp_path / "db.sqlite3") as store:
         await store.load(seeds)
         answer = await queries.positions(store, actor="Peskov")  # while the build runs
@@ -145,6 +151,21 @@ async def answers_work(store: Store) -> None:
         assert not conn.in_transaction
 
 
+async def cancelled_while_queued(store: Store, reading: Coroutine[Any, Any, None]) -> None:
+    """Start ``reading`` with every pooled connection's thread busy, so that what its first
+    step sends only queues; cancel it; let the threads go; then answers must still work."""
+    await warmed(store)  # the pool is the answers' alone
+    async with threads_busy(store.readers) as release:
+        task = asyncio.create_task(reading)
+        await asyncio.sleep(0)  # its first step takes a connection and sends a statement
+        assert store._pool.qsize() == READERS - 1
+        task.cancel()
+        release.set()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+    await answers_work(store)
+
+
 async def test_an_answer_cancelled_with_a_statement_queued_leaves_its_connection_clean(
         store: Store) -> None:
     """The statement runs after the answer is gone (it BEGINs the snapshot on the
@@ -159,17 +180,8 @@ async def test_an_answer_cancelled_with_a_statement_queued_leaves_its_connection
     async def answer(store: Store) -> None:
         await store.call(statement)  # not its last statement: the snapshot stays open after it
 
-    await warmed(store)  # the pool is the answers' alone
-    async with threads_busy(store.readers) as release:
-        task = asyncio.create_task(answer(store))
-        await asyncio.sleep(0)  # its first step takes a connection and sends the statement
-        assert store._pool.qsize() == READERS - 1
-        task.cancel()
-        release.set()
-        with pytest.raises(asyncio.CancelledError):
-            await task
+    await cancelled_while_queued(store, answer(store))
     assert ran.is_set()  # it did run, after the answer was cancelled
-    await answers_work(store)
 
 
 async def test_a_snapshot_cancelled_before_its_begin_ran_leaves_its_connection_clean(
@@ -181,17 +193,8 @@ async def test_a_snapshot_cancelled_before_its_begin_ran_leaves_its_connection_c
         async with store.read():
             entered = True
 
-    await warmed(store)
-    async with threads_busy(store.readers) as release:
-        task = asyncio.create_task(reading())
-        await asyncio.sleep(0)  # its first step takes a connection and sends its BEGIN
-        assert store._pool.qsize() == READERS - 1
-        task.cancel()
-        release.set()
-        with pytest.raises(asyncio.CancelledError):
-            await task
+    await cancelled_while_queued(store, reading())  # with its BEGIN queued
     assert not entered
-    await answers_work(store)
 
 
 async def test_answers_waiting_for_the_build_never_hold_what_it_needs(
@@ -290,19 +293,12 @@ async def test_a_newer_load_stops_the_older_build(store: Store, seeds: Path,
 
 
 async def test_a_load_that_changes_no_name_keeps_the_indexes_it_did_not_change(
-        store: Store, seeds: Path, seed_folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        store: Store, seeds: Path, seed_folder: Path, built: list[str]) -> None:
     await warmed(store)
     before = dict(names._cache[store][1])
     assert (await queries.positions(store, actor="Russia")).items  # a roll-up remembered
     assert before["actor"].rollups
-    built: list[str] = []
-    build_on = names._build_on
-
-    def counting(conn: sqlite3.Connection, entity: str) -> names.NameIndex:
-        built.append(entity)
-        return build_on(conn, entity)
-
-    monkeypatch.setattr(names, "_build_on", counting)
+    built.clear()  # what the first load built
     # An editor's correction to a fact: no name added, gone or shown otherwise.
     edit(seed_folder / "facts.toml", P7_STANCE, P7_STANCE.replace('"unclear"', '"opposes"'))
     await store.load(seeds)
