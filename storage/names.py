@@ -449,9 +449,8 @@ def update_directory(conn: sqlite3.Connection, replaced: Sequence[str],
     directory (and the affiliation links) to what they will be after them, for only the keys
     they touch. Returns the entities whose name index this changes (a name or key added or
     gone, a key shown by another name): the others' indexes stay as they are."""
-    if _fill_pending(conn):
-        return set(ENTITIES)
-    changed: set[str] = set()
+    # The first load after migration 0005 fills the articles' directory: every index anew.
+    changed: set[str] = set(ENTITIES) if _fill_pending(conn) else set()
     gone = set(replaced)
     _count_affiliations(conn, gone, rows["actors"])
     old: list[tuple[str, str, str, str]] = []  # (article, entity, key, folded)

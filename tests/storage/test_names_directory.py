@@ -269,6 +269,17 @@ async def test_migration_fills_the_directory_of_an_existing_database(loaded: Sto
     assert await assert_directory_is_the_scan(loaded) == expected
 
 
+async def test_the_load_that_fills_the_directory_also_writes_its_own_names(
+        loaded: Store, archive: Path) -> None:
+    key, folder, _ = await shared_actor(loaded)
+    await names.warmed(loaded)
+    await migrate_again(loaded)
+    rename_actor(folder, key, "Zelda Renamed")
+    await loaded.load(archive)  # fills the articles' directory and changes a name
+    built = await assert_directory_is_the_scan(loaded)
+    assert built["actor"].resolve("zelda renamed").keys == (key,)  # type: ignore[union-attr]
+
+
 async def test_the_answers_use_the_new_names_at_once(loaded: Store, archive: Path) -> None:
     key, folder, _ = await shared_actor(loaded)
     before = await names.name_index(loaded, "actor")
