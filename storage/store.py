@@ -29,7 +29,7 @@ import aiosqlite
 from storage import memory
 from storage.db import StoreError, connect, migrate
 from storage.model import DIFF_KINDS, Sheet
-from storage.names import start_warming, stop_warming, update_directory
+from storage.names import ENTITIES, start_warming, stop_warming, update_directory
 from storage.rows import SheetRows, sheet_rows
 from storage.sheets import (
     FACTS_FILE,
@@ -145,6 +145,11 @@ class Store:
     _builder_pool: asyncio.Queue[aiosqlite.Connection] = field(default_factory=asyncio.Queue)
     # The entities whose name index the load being written changes (update_directory).
     _index_changes: set[str] = field(default_factory=set)
+    # The writer's PRAGMA data_version as of the last applied load, and as read inside the
+    # load being written: it moves only when another connection (another process's
+    # `newsbot load`) commits, which this store's caches cannot have seen.
+    _data_version: int | None = None
+    _data_version_now: int | None = None
 
     def __post_init__(self) -> None:
         for conn in self.readers:
@@ -327,7 +332,7 @@ class Store:
         """
         started = time.perf_counter()
         async with self._write_lock, _no_full_collections(), self._releasing_memory():
-            self._index_changes = set()
+            self._index_changes, self._data_version_now = set(), None
             stored, articles = await self._stored_articles()
             loaded_at = self.clock().isoformat(timespec="seconds")
             known = {slug for slug, _ in articles}
@@ -341,7 +346,10 @@ class Store:
                 diff = await self._write(plan, removed, known, loaded_at, scan.restamp, dry_run)
                 loaded, unchanged = plan.slugs, plan.unchanged
             if not dry_run:
+                if self._data_version_now is None:  # nothing written: no transaction began
+                    await self._note_other_writers()
                 self.generation += 1
+                self._data_version = self._data_version_now
                 start_warming(self, self._index_changes)
         return LoadReport(diff=diff, loaded=loaded,
                           unchanged=unchanged, removed=removed, dry_run=dry_run,
@@ -497,12 +505,21 @@ class Store:
         """(kind, id) -> stored payload, for the articles about to be replaced or removed."""
         return await self._on_writer(old_payloads_on, list(slugs))
 
+    async def _note_other_writers(self) -> None:
+        """Inside a load's write transaction (nobody else can commit until it ends): if
+        another connection has committed since this store's last applied load, any name
+        index may differ from the one cached, so none is carried over (start_warming)."""
+        self._data_version_now = await self._on_writer(_data_version_on)
+        if self._data_version_now != self._data_version:
+            self._index_changes |= set(ENTITIES)
+
     async def _begin(self, *, first: bool) -> str | None:
         """BEGIN a streamed load's transaction. For the first load into an empty database,
         the full-text index is filled once at the end (fill_fts_on) instead of row by row:
         returns the SQL of the trigger set aside meanwhile, inside the same transaction (a
         rollback or a crash puts it back with everything else)."""
         await self.writer.execute("BEGIN IMMEDIATE")
+        await self._note_other_writers()
         if not first:
             return None
         return await self._on_writer(defer_fts_on)
@@ -516,6 +533,7 @@ class Store:
         try:
             if not dry_run:
                 await db.execute("BEGIN IMMEDIATE")
+                await self._note_other_writers()
             stored_rows = await self._on_writer(
                 old_rows_on, sorted(s for s in plan.slugs if s in known))
             old = payloads_of(stored_rows) | await self._old_payloads(
@@ -602,6 +620,10 @@ async def _no_full_collections() -> AsyncIterator[None]:
 NO_FULL_COLLECTIONS = 1 << 30  # the oldest generation's threshold during loads
 _loads_running = 0
 _saved_threshold: tuple[int, int, int] = gc.get_threshold()
+
+
+def _data_version_on(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("PRAGMA data_version").fetchone()[0])
 
 
 def _end_read(conn: sqlite3.Connection) -> None:

@@ -354,3 +354,34 @@ async def test_a_new_title_rebuilds_the_article_index_only(
     assert after["article"] == await store.call(names._build_on, "article")
     assert after["actor"].keys_by_folded is before["actor"].keys_by_folded
     assert after["topic"].keys_by_folded is before["topic"].keys_by_folded
+
+
+@pytest.mark.parametrize("changed", [True, False])
+async def test_a_load_by_another_process_is_never_hidden_by_a_kept_index(
+        store: Store, seeds: Path, seed_folder: Path, tmp_path: Path, changed: bool) -> None:
+    """`newsbot load` run while the bot is up: the bot's next load finds the files as the
+    other one left them, yet its cached indexes predate that load."""
+    await warmed(store)
+    text = (seed_folder / "facts.toml").read_text(encoding="utf-8")
+    title = text.split('title = "', 1)[1].split('"', 1)[0]
+    edit(seed_folder / "facts.toml", f'title = "{title}"', 'title = "Brand New Title"')
+    async with await Store.open(store.path) as other:  # another process's store
+        await other.load(seeds)
+    if changed:  # and something else for this load to write
+        edit(seed_folder / "facts.toml", P7_STANCE, P7_STANCE.replace('"unclear"', '"opposes"'))
+    await store.load(seeds)
+    await warmed(store)
+    index = names._cache[store][1]["article"]
+    assert index == await store.call(names._build_on, "article")
+    assert index.resolve("Brand New Title")
+
+
+async def test_this_stores_own_writes_keep_the_indexes(store: Store, seeds: Path,
+                                                     seed_folder: Path, built: list[str]) -> None:
+    await warmed(store)
+    await save_config(store, DigestConfig(1, 2, "08:00", "UTC", False, True, 0), user_id=3)
+    built.clear()
+    edit(seed_folder / "facts.toml", P7_STANCE, P7_STANCE.replace('"unclear"', '"opposes"'))
+    await store.load(seeds)
+    await warmed(store)
+    assert built == []
