@@ -213,8 +213,7 @@ class Store:
             finally:
                 # As read_lazily: once the thread has run all that was sent (a BEGIN still
                 # queued when the task was cancelled included), no transaction is left open.
-                run = cast(Callable[..., Awaitable[None]], conn._execute)
-                await run(_end_read, conn._conn)
+                await on_thread(conn, _end_read)
         finally:
             _snapshot.reset(token)
             pool.put_nowait(conn)
@@ -241,8 +240,7 @@ class Store:
                     # a statement may still be queued on the connection's thread, and would
                     # BEGIN after this; the connection goes back once its thread has run
                     # everything sent to it, with no transaction left open.
-                    run = cast(Callable[..., Awaitable[None]], conn._execute)
-                    await run(_end_read, conn._conn)
+                    await on_thread(conn, _end_read)
             finally:
                 self._pool.put_nowait(conn)
 
@@ -259,11 +257,10 @@ class Store:
         that would take many trips, or Python work on many rows that should not hold the
         event loop. ``fn`` must only read."""
         conn = self.db
-        run = cast(Callable[..., Awaitable[R]], conn._execute)
         state = _lazy.get()
         if state is not None and not state.done:
-            return await run(_in_lazy, conn._conn, state, last, fn, *args)
-        return await run(fn, conn._conn, *args)
+            return await on_thread(conn, _in_lazy, state, last, fn, *args)
+        return await on_thread(conn, fn, *args)
 
     @classmethod
     async def open(cls, path: Path, clock: Clock = utc_now) -> Store:
@@ -378,9 +375,8 @@ class Store:
         wanted = set(slugs) if slugs is not None else None
         unchanged = [s for s in scan.unchanged if wanted is None or s in wanted]
         unchanged_set = set(unchanged)
-        folder_set = set(scan.folders)
         kept = {slug: folder for folder, (slug, *_) in stored.items()
-                if folder in folder_set and slug in unchanged_set}
+                if folder in scan.found and slug in unchanged_set}
         read_problems: list[Problem] = []
         duplicates: list[Problem] = []
         clashes: list[Problem] = []
@@ -494,8 +490,7 @@ class Store:
     async def _on_writer(self, fn: Callable[..., R], *args: Any) -> R:
         """``fn(sqlite3_connection, *args)`` on the writer's thread, in one trip: bulk reads
         whose rows should not be turned into Python objects on the event loop."""
-        run = cast(Callable[..., Awaitable[R]], self.writer._execute)
-        return await run(fn, self.writer._conn, *args)
+        return await on_thread(self.writer, fn, *args)
 
     async def _stored_articles(self) -> tuple[_Stored, _Articles]:
         """folder -> (slug, content hash, file stamp), and (slug, folder) of every article."""
@@ -620,6 +615,14 @@ async def _no_full_collections() -> AsyncIterator[None]:
 NO_FULL_COLLECTIONS = 1 << 30  # the oldest generation's threshold during loads
 _loads_running = 0
 _saved_threshold: tuple[int, int, int] = gc.get_threshold()
+
+
+def on_thread(conn: aiosqlite.Connection, fn: Callable[..., R], *args: Any) -> Awaitable[R]:
+    """``fn(sqlite3_connection, *args)`` on the connection's own thread, in one trip
+    (aiosqlite's execute, fetch and close take a trip each). Queued behind whatever was sent
+    to that connection before."""
+    run = cast(Callable[..., Awaitable[R]], conn._execute)
+    return run(fn, conn._conn, *args)
 
 
 def _data_version_on(conn: sqlite3.Connection) -> int:
@@ -755,6 +758,11 @@ class _Scan:
     # (file stamp, slug) of unchanged articles whose stored stamp is missing or out of date
     # (touched, copied, or stored before stamps): written with the load.
     restamp: list[tuple[str, str]] = field(default_factory=list)
+
+    @functools.cached_property
+    def found(self) -> frozenset[str]:
+        """``folders``, for membership tests."""
+        return frozenset(self.folders)
 
 
 def _scan(root: Path, stored: _Stored, only_changed: bool) -> _Scan:
@@ -914,9 +922,9 @@ def _plan(scan: _Scan, stored: _Stored, articles: _Articles, slugs: Sequence[str
         sheets = [s for s in sheets if s.article.slug in wanted]
         unchanged = [s for s in unchanged if s in wanted]
     # A slug must stay unique against unchanged articles too.
-    folder_set, unchanged_set = set(scan.folders), set(unchanged)
+    unchanged_set = set(unchanged)
     kept = {slug: folder for folder, (slug, *_) in stored.items()
-            if folder in folder_set and slug in unchanged_set}
+            if folder in scan.found and slug in unchanged_set}
     problems.extend(duplicate_slugs(sheets))
     problems.extend(p for p in (_slug_clash(s.article.slug, s.folder, kept) for s in sheets) if p)
     if problems:
@@ -948,10 +956,10 @@ def _removed(scan: _Scan, articles: _Articles, new_slugs: set[str], unchanged: s
         return sorted(slug for slug, folder in articles
                       if slug not in new_slugs and slug not in unchanged
                       and folder in sheet_folders)
-    found = set(scan.folders)  # resolved: a linked folder is found under its own path
+    # scan.found: resolved, so a linked folder is found under its own path.
     return sorted(slug for slug, folder in articles
                   if slug not in new_slugs and slug not in unchanged
-                  and (folder in found or Path(folder).is_relative_to(scan.root)))
+                  and (folder in scan.found or Path(folder).is_relative_to(scan.root)))
 
 
 def _stored_on(conn: sqlite3.Connection) -> tuple[_Stored, _Articles]:

@@ -7,16 +7,16 @@ import asyncio
 import contextlib
 import sqlite3
 import threading
-from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
+from collections.abc import AsyncIterator, Coroutine
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 import aiosqlite
 import pytest
 
 from storage import names, queries
 from storage.digest import DigestConfig, get_config, save_config
-from storage.store import READERS, Store, lazy_snapshot
+from storage.store import READERS, Store, lazy_snapshot, on_thread
 from tests.storage.test_store import P7_STANCE, edit
 
 
@@ -132,9 +132,8 @@ async def threads_busy(conns: list[aiosqlite.Connection]) -> AsyncIterator[threa
         begun.set()
         release.wait()
 
-    sends = [cast(Callable[..., Awaitable[None]], conn._execute) for conn in conns]
-    held = [asyncio.ensure_future(send(hold, conn._conn, begun))
-            for send, conn, begun in zip(sends, conns, started, strict=True)]
+    held = [asyncio.ensure_future(on_thread(conn, hold, begun))
+            for conn, begun in zip(conns, started, strict=True)]
     try:
         for begun in started:
             await asyncio.to_thread(begun.wait)
