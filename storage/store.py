@@ -13,6 +13,7 @@ import gc
 import multiprocessing
 import os
 import sqlite3
+import threading
 import time
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Sequence
@@ -897,9 +898,27 @@ def _worker_pool(workers: int) -> ProcessPoolExecutor | None:
         # Niced: they take the cores this process leaves idle, and never the event loop's
         # turn (with every core busy validating, the loop's wake-ups came 20-60 ms late).
         return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
-                                   initializer=os.nice, initargs=(WORKER_NICE,))
+                                   initializer=_start_worker, initargs=(WORKER_NICE,))
     except (OSError, NotImplementedError, ValueError):
         return None
+
+
+def _start_worker(nice: int) -> None:
+    """Runs first in every worker process. A worker ends with the process that started it,
+    whatever killed that one: after a SIGKILL nothing in the parent can shut the pool down, and
+    the workers (with multiprocessing's resource tracker, kept alive by their copies of its
+    pipe) would live on under PID 1, one set per crash."""
+    os.nice(nice)
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        threading.Thread(target=_exit_with, args=(parent,), name="parent-watch", daemon=True).start()
+
+
+def _exit_with(parent: multiprocessing.process.BaseProcess) -> None:
+    # join() returns when the pipe the parent holds open for this worker's life reads EOF:
+    # at its death, never before. os._exit: the task running in the main thread is moot.
+    parent.join()
+    os._exit(1)
 
 
 def _start_workers(pool: ProcessPoolExecutor, workers: int) -> None:
