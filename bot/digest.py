@@ -6,7 +6,9 @@ minute with the bot's clock, so tests drive it with any instant they like, no sl
 
 from __future__ import annotations
 
+import itertools
 import logging
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
@@ -24,7 +26,7 @@ from storage.digest import (
     all_configs,
     covered_until,
     digest_content,
-    posted,
+    posted_days,
     record_post,
 )
 
@@ -51,12 +53,31 @@ def local_today(config: DigestConfig, now: datetime) -> date:
     return now.astimezone(ZoneInfo(config.timezone)).date()
 
 
-def next_run(config: DigestConfig, now: datetime) -> datetime:
-    day = local_today(config, now)
-    for offset in range(3):
-        when = scheduled_at(config, day + timedelta(days=offset))
-        if when > now:
-            return when
+@dataclass(frozen=True)
+class NextPost:
+    day: date       # the local day whose digest it is
+    at: datetime    # its scheduled instant, UTC; at or before now when it is due
+
+    def due(self, now: datetime) -> bool:
+        return self.at <= now
+
+
+def next_post(config: DigestConfig, now: datetime, grace: timedelta,
+              posted: Collection[str]) -> NextPost:
+    """The next digest the guild gets: the first local day, yesterday's included (its grace
+    may run past midnight), whose digest is not posted yet (``posted``: local ISO dates), whose
+    time came after the schedule took effect, and whose grace has not run out. The one rule
+    for both what the scheduler posts and what /digest setup and settings announce."""
+    today = local_today(config, now)
+    # Ends: past a schedule's start only the finitely many posted days are passed over.
+    for offset in itertools.count(-1):
+        day = today + timedelta(days=offset)
+        at = scheduled_at(config, day)
+        if day.isoformat() in posted or at + grace < now:
+            continue
+        if config.active_since is not None and at < config.active_since:
+            continue  # set up after this day's time: not missed, it starts the next day
+        return NextPost(day, at)
     raise AssertionError("unreachable")
 
 
@@ -103,16 +124,11 @@ class DigestJob:
             self._default_guild = guild
         return DigestConfig(guild, s.digest_channel_id, s.digest_time, s.digest_timezone)
 
-    def due_day(self, config: DigestConfig, now: datetime) -> date | None:
-        """The local day whose digest is due now (yesterday's too, if its grace runs past
-        midnight), or None."""
+    async def next_post(self, config: DigestConfig, now: datetime) -> NextPost:
         grace = timedelta(minutes=self.bot.settings.digest_grace_minutes)
-        today = local_today(config, now)
-        for day in (today - timedelta(days=1), today):
-            start = scheduled_at(config, day)
-            if start <= now <= start + grace:
-                return day
-        return None
+        yesterday = local_today(config, now) - timedelta(days=1)
+        posted = await posted_days(self.bot.store, config.guild_id, yesterday.isoformat())
+        return next_post(config, now, grace, posted)
 
     async def tick(self, now: datetime | None = None) -> list[PostResult]:
         """Post every digest that is due and not yet posted. Never raises: one guild's failure
@@ -127,17 +143,18 @@ class DigestJob:
             return results
         self.bot.job_failures.pop("digest settings", None)
         for config in configs:
-            day = self.due_day(config, now)
-            if day is None:
-                continue
+            day = None
             try:
-                if await posted(self.bot.store, config.guild_id, day.isoformat()):
+                upcoming = await self.next_post(config, now)
+                if not upcoming.due(now):
                     continue
+                day = upcoming.day
                 results.append(await self.post(config, day))
             except Exception as exc:
                 log.exception("digest for guild %s failed", config.guild_id)
                 self._failed(_job(config), f"unexpected error: {exc.__class__.__name__}")
-                results.append(PostResult(config.guild_id, day.isoformat(), error=str(exc)))
+                results.append(PostResult(config.guild_id, day.isoformat() if day else "",
+                                          error=str(exc)))
         return results
 
     async def content(self, config: DigestConfig) -> DigestContent:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from storage.store import Store, snapshot
@@ -20,14 +21,9 @@ class DigestConfig:
     skip_empty: bool = False
     enabled: bool = True
     baseline_change: int = 0
-
-
-@dataclass(frozen=True)
-class Posted:
-    local_date: str
-    message_id: int | None
-    posted_at: str
-    last_change: int
+    # When this schedule took effect (setup, re-enabling, a new time or zone): no day whose
+    # digest time came before it is due. None for the environment's default, which has none.
+    active_since: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -70,24 +66,31 @@ class DigestContent:
 
 
 def _config(row: Any) -> DigestConfig:
+    since = row["active_since"]
     return DigestConfig(row["guild_id"], row["channel_id"], row["time"], row["timezone"],
-                        bool(row["skip_empty"]), bool(row["enabled"]), row["baseline_change"])
+                        bool(row["skip_empty"]), bool(row["enabled"]), row["baseline_change"],
+                        datetime.fromisoformat(since) if since else None)
 
 
 async def save_config(store: Store, config: DigestConfig, user_id: int | None) -> DigestConfig:
-    """Create or update a guild's digest; a new digest starts from the changes made after now."""
+    """Create or update a guild's digest; a new digest starts from the changes made after now.
+    The schedule takes effect now unless it is the one already running (enabled, same time and
+    zone): changing only the channel keeps a missed digest's catch-up."""
+    now = store.clock().isoformat(timespec="seconds")
     async with store.writing() as writer:
         async with writer.execute("SELECT coalesce(max(id), 0) FROM changes") as cur:
             row = await cur.fetchone()
         baseline = int(row[0]) if row else 0
         await writer.execute(
         "INSERT INTO digest_settings (guild_id, channel_id, time, timezone, skip_empty, enabled, "
-        "baseline_change, updated_by, updated_at) VALUES (?,?,?,?,?,1,?,?,?) "
+        "baseline_change, updated_by, updated_at, active_since) VALUES (?,?,?,?,?,1,?,?,?,?) "
         "ON CONFLICT(guild_id) DO UPDATE SET channel_id = excluded.channel_id, "
         "time = excluded.time, timezone = excluded.timezone, skip_empty = excluded.skip_empty, "
-        "enabled = 1, updated_by = excluded.updated_by, updated_at = excluded.updated_at",
+        "enabled = 1, updated_by = excluded.updated_by, updated_at = excluded.updated_at, "
+        "active_since = CASE WHEN enabled = 1 AND time = excluded.time "
+        "AND timezone = excluded.timezone THEN active_since ELSE excluded.active_since END",
         (config.guild_id, config.channel_id, config.time, config.timezone,
-         int(config.skip_empty), baseline, user_id, store.clock().isoformat(timespec="seconds")))
+         int(config.skip_empty), baseline, user_id, now, now))
     saved = await get_config(store, config.guild_id)
     assert saved is not None
     return saved
@@ -124,13 +127,12 @@ async def all_configs(store: Store) -> list[DigestConfig]:
         return [_config(r) for r in await cur.fetchall()]
 
 
-async def posted(store: Store, guild_id: int, local_date: str) -> Posted | None:
+async def posted_days(store: Store, guild_id: int, since: str) -> set[str]:
+    """The local dates from ``since`` on whose digest the guild has had."""
     async with store.db.execute(
-            "SELECT * FROM digest_log WHERE guild_id = ? AND local_date = ?",
-            (guild_id, local_date)) as cur:
-        row = await cur.fetchone()
-    return Posted(row["local_date"], row["message_id"], row["posted_at"],
-                  row["last_change"]) if row else None
+            "SELECT local_date FROM digest_log WHERE guild_id = ? AND local_date >= ?",
+            (guild_id, since)) as cur:
+        return {row[0] for row in await cur.fetchall()}
 
 
 async def covered_until(store: Store, config: DigestConfig) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from functools import cache
 from typing import TYPE_CHECKING, Any, cast
 from zoneinfo import ZoneInfo, available_timezones
@@ -13,7 +14,7 @@ from discord.ext import commands, tasks
 from rapidfuzz import fuzz, process
 
 from bot.checks import moderator_only
-from bot.digest import DigestJob, local_today, next_run
+from bot.digest import DigestJob, NextPost, local_today
 from bot.embeds import DISCORD, pages
 from bot.render import echo
 from bot.render_admin import digest_view
@@ -47,13 +48,14 @@ async def timezones(interaction: discord.Interaction[Any],
     return [app_commands.Choice(name=z, value=z) for z in picks[:25]]
 
 
-def _describe(config: DigestConfig, now_utc: Any) -> str:
-    upcoming = next_run(config, now_utc)
-    local = upcoming.astimezone(ZoneInfo(config.timezone))
+def _describe(config: DigestConfig, upcoming: NextPost, now: datetime) -> str:
+    local = upcoming.at.astimezone(ZoneInfo(config.timezone))
+    late = (" — missed while the bot was down, it posts within a minute"
+            if upcoming.due(now) else "")
     empty = "skipped" if config.skip_empty else "a short “nothing changed” line"
     return (f"Daily digest in <#{config.channel_id}> at {config.time} {config.timezone}.\n"
-            f"Next: {local:%Y-%m-%d %H:%M} {local.tzname()} ({upcoming:%Y-%m-%d %H:%M} UTC).\n"
-            f"Days without changes: {empty}.")
+            f"Next: {local:%Y-%m-%d %H:%M} {local.tzname()} ({upcoming.at:%Y-%m-%d %H:%M} UTC)"
+            f"{late}.\nDays without changes: {empty}.")
 
 
 class Digest(commands.GroupCog, group_name="digest",
@@ -113,7 +115,9 @@ class Digest(commands.GroupCog, group_name="digest",
         except discord.HTTPException as exc:
             return await _refuse(interaction, f"I can't post in <#{channel.id}> ({exc.status}).")
         saved = await save_config(bot.store, config, interaction.user.id)
-        await send(interaction, content="✅ " + _describe(saved, bot.clock()), ephemeral=True)
+        now = bot.clock()
+        await send(interaction, content="✅ " + _describe(saved, await self.job.next_post(saved, now),
+                                                         now), ephemeral=True)
 
     @app_commands.command(name="off", description="Stop the daily digest (moderators)")
     @app_commands.guild_only()
@@ -137,7 +141,8 @@ class Digest(commands.GroupCog, group_name="digest",
         elif not config.enabled:
             text = "The daily digest is off. /digest setup turns it on again."
         else:
-            text = _describe(config, bot_of(interaction).clock())
+            now = bot_of(interaction).clock()
+            text = _describe(config, await self.job.next_post(config, now), now)
         await send(interaction, content=text, ephemeral=True)
 
     @app_commands.command(name="preview",

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
+import re
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -139,8 +140,9 @@ async def test_posts_once_at_the_local_time(h: Harness) -> None:
     assert len(posts(await tick(h, utc("2026-11-27T07:00:30")))) == 1  # and the next day
 
 
-async def test_spring_forward_day(h: Harness) -> None:
+async def test_spring_forward_day(h: Harness, clock: Clock) -> None:
     # 02:30 does not exist in New York on 2026-03-08: posted at 03:30 EDT (07:30 UTC), once.
+    clock.now = utc("2026-03-07T12:00:00")
     await configure(h, "02:30", "America/New_York")
     assert posts(await tick(h, utc("2026-03-08T07:29:00"))) == []
     assert len(posts(await tick(h, utc("2026-03-08T07:30:00")))) == 1
@@ -148,9 +150,10 @@ async def test_spring_forward_day(h: Harness) -> None:
     assert len(posts(await tick(h, utc("2026-03-09T06:30:00")))) == 1  # 02:30 EDT next day
 
 
-async def test_fall_back_day(h: Harness) -> None:
+async def test_fall_back_day(h: Harness, clock: Clock) -> None:
     # 01:30 happens twice in New York on 2026-11-01: the first (EDT, 05:30 UTC) posts, the second
     # (EST, 06:30 UTC) does not.
+    clock.now = utc("2026-10-31T12:00:00")
     await configure(h, "01:30", "America/New_York")
     assert posts(await tick(h, utc("2026-11-01T05:29:00"))) == []
     assert len(posts(await tick(h, utc("2026-11-01T05:30:00")))) == 1
@@ -311,3 +314,97 @@ async def test_hostile_setup_values_are_refused_safely(h: Harness, value: str) -
 async def test_non_moderators_are_refused_every_moderator_command(h: Harness) -> None:
     for path in ("status", "digest off", "digest settings", "digest now"):
         assert "Only moderators" in reply(await h.command(path)), path
+
+
+def announced(answer: str) -> datetime:
+    """The UTC instant after "Next:" in a /digest setup or settings answer."""
+    match = re.search(r"Next: .*?\((\d{4}-\d\d-\d\d \d\d:\d\d) UTC\)", answer)
+    assert match, answer
+    return utc(match.group(1).replace(" ", "T"))
+
+
+async def first_post_after(h: Harness, start: datetime, until: datetime,
+                           channel: int = CHANNEL_ID) -> datetime | None:
+    """Ticks every minute from ``start`` to ``until``, as the loop does; the first that posts."""
+    at = start
+    while at <= until:
+        if posts(await tick(h, at), channel):
+            return at
+        at += timedelta(minutes=1)
+    return None
+
+
+# Set up at 08:00 Europe/Paris (07:00 UTC), on 2026-11-26: before the time, exactly at it, in
+# the catch-up window, at its last minute, and after it.
+@pytest.mark.parametrize(("set_up_at", "next_day"), [
+    ("2026-11-26T06:00:00", "2026-11-26"),
+    ("2026-11-26T07:00:00", "2026-11-26"),
+    ("2026-11-26T08:00:00", "2026-11-27"),
+    ("2026-11-26T10:00:00", "2026-11-27"),
+    ("2026-11-26T12:00:00", "2026-11-27"),
+])
+async def test_setup_announces_the_digest_it_posts(h: Harness, clock: Clock, set_up_at: str,
+                                                   next_day: str) -> None:
+    clock.now = utc(set_up_at)
+    answer = reply(await mod(h, "digest setup", channel=Channel(CHANNEL_ID), time="08:00",
+                             timezone="Europe/Paris"))
+    promised = announced(answer)
+    assert promised == utc(f"{next_day}T07:00:00")
+    assert announced(reply(await mod(h, "digest settings"))) == promised
+    # Nothing before the announced minute, then that day's digest at it.
+    start = clock.now
+    assert await first_post_after(h, start, promised - timedelta(minutes=1)) is None
+    assert f"Daily digest — {next_day}" in digest_text(posts(await tick(h, promised)))
+
+
+async def test_a_new_time_on_a_day_already_posted_starts_tomorrow(h: Harness,
+                                                                   clock: Clock) -> None:
+    await configure(h, "08:00", "Europe/Paris")
+    assert len(posts(await tick(h, utc("2026-11-26T07:00:00")))) == 1
+    clock.now = utc("2026-11-26T08:00:00")  # 09:00 in Paris; moved to 10:00, later today
+    answer = reply(await mod(h, "digest setup", channel=Channel(CHANNEL_ID), time="10:00",
+                             timezone="Europe/Paris"))
+    assert announced(answer) == utc("2026-11-27T09:00:00")
+    assert await first_post_after(h, clock.now, utc("2026-11-27T09:00:00")) == utc(
+        "2026-11-27T09:00:00")
+
+
+async def test_a_new_time_later_today_posts_today(h: Harness, clock: Clock) -> None:
+    await configure(h, "08:00", "Europe/Paris")
+    clock.now = utc("2026-11-26T06:00:00")  # 07:00 in Paris; moved from 08:00 to 07:30
+    answer = reply(await mod(h, "digest setup", channel=Channel(CHANNEL_ID), time="07:30",
+                             timezone="Europe/Paris"))
+    assert announced(answer) == utc("2026-11-26T06:30:00")
+    assert await first_post_after(h, clock.now, utc("2026-11-26T08:00:00")) == utc(
+        "2026-11-26T06:30:00")
+
+
+async def test_re_enabled_after_the_time_starts_tomorrow(h: Harness, clock: Clock) -> None:
+    await configure(h, "08:00", "UTC")
+    clock.now = utc("2026-11-26T06:00:00")
+    assert "turned off" in reply(await mod(h, "digest off"))
+    assert posts(await tick(h, utc("2026-11-26T08:00:00"))) == []
+    clock.now = utc("2026-11-26T08:30:00")
+    answer = reply(await mod(h, "digest setup", channel=Channel(CHANNEL_ID), time="08:00",
+                             timezone="UTC"))
+    assert announced(answer) == utc("2026-11-27T08:00:00")
+    assert await first_post_after(h, clock.now, utc("2026-11-27T08:00:00")) == utc(
+        "2026-11-27T08:00:00")
+
+
+async def test_a_missed_digest_is_announced_and_kept_when_only_the_channel_changes(
+        h: Harness, clock: Clock) -> None:
+    # Set up the day before; the bot was down at 08:00 today and is back at 09:00.
+    await configure(h, "08:00", "UTC")
+    h.fake.channels[OTHER_CHANNEL] = GUILD_ID
+    clock.now = utc("2026-11-26T09:00:00")
+    settings = reply(await mod(h, "digest settings"))
+    assert announced(settings) == utc("2026-11-26T08:00:00")
+    assert "missed while the bot was down" in settings
+    answer = reply(await mod(h, "digest setup", channel=Channel(OTHER_CHANNEL), time="08:00",
+                             timezone="UTC"))
+    assert announced(answer) == utc("2026-11-26T08:00:00")
+    sent = posts(await tick(h, clock.now), OTHER_CHANNEL)
+    assert "Daily digest — 2026-11-26" in digest_text(sent)
+    assert "missed" not in reply(await mod(h, "digest settings"))
+    assert announced(reply(await mod(h, "digest settings"))) == utc("2026-11-27T08:00:00")
