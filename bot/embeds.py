@@ -39,12 +39,26 @@ COLOUR = discord.Colour(0x2B6CB0)
 _MARKDOWN = re.compile(r"[_\\~|*`>#\[-]")
 
 
+# Every Discord markup that renders as something other than its text begins with "<" (users,
+# roles, channels, slash commands, timestamps, custom emoji, guild links) or "@" (@everyone,
+# @here). discord.utils.escape_mentions only knows ids of 17 to 20 digits: "<@123>" came back
+# raw. A zero-width space after each of the two characters defuses every such form, of any
+# length, and shows nothing.
+_MENTION_START = re.compile(r"([<@])")
+
+
+def defuse_mentions(text: str) -> str:
+    """``text`` that can never render as a mention, a channel, a role, a slash command, a
+    timestamp or an emoji, and reads the same."""
+    return _MENTION_START.sub("\\1\u200b", text) if "<" in text or "@" in text else text
+
+
 def _escape(text: str) -> str:
     # Markdown escaped so sheet or user text cannot restyle the answer; mentions are defused
-    # too (a zero-width space after @), on top of AllowedMentions.none() on every send.
+    # too, on top of AllowedMentions.none() on every send.
     if _MARKDOWN.search(text):
         text = discord.utils.escape_markdown(text)
-    return discord.utils.escape_mentions(text) if "@" in text else text
+    return defuse_mentions(text)
 
 
 DISCORD = Style(text=_escape, bold=lambda s: f"**{s}**", code=lambda s: f"`{s}`",

@@ -7,6 +7,7 @@ from typing import Any
 import discord
 from discord import app_commands
 
+from bot.embeds import defuse_mentions
 from bot.render import shorten
 from bot.respond import bot_of
 from storage.names import name_index
@@ -20,7 +21,9 @@ CHOICE_VALUE_LIMIT = 100
 async def _names(interaction: discord.Interaction[Any], entity: str,
                  current: str) -> list[app_commands.Choice[str]]:
     index = await name_index(bot_of(interaction).store, entity)
-    return [app_commands.Choice(name=shorten(name, CHOICE_NAME_LIMIT), value=key)
+    # A sheet's name is shown as typed, but never as a mention (escapes would show: the
+    # client does not render markdown in choices). Defused before shortening: it can grow.
+    return [app_commands.Choice(name=shorten(defuse_mentions(name), CHOICE_NAME_LIMIT), value=key)
             for key, name in index.ranked(current[:CHOICE_VALUE_LIMIT], MAX_CHOICES)
             if len(key) <= CHOICE_VALUE_LIMIT]
 

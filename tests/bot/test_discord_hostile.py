@@ -9,12 +9,13 @@ every assertion names the value that failed.
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from bot.embeds import CONTENT_LIMIT, DISCORD, EMBEDS_PER_MESSAGE, problems
+from bot.embeds import CONTENT_LIMIT, DISCORD, EMBEDS_PER_MESSAGE, defuse_mentions, problems
 from bot.render import echo
 from tests.bot.conftest import HarnessFactory
 from tests.discord_fakes import GUILD_ID, MEMBER_PERMISSIONS, Harness, Request
@@ -31,7 +32,19 @@ HOSTILE = [
     # a few more of the same family
     "%", "_", "\\", "\0", "a OR b AND NOT c", '" OR 1=1 --', "||spoiler||", "# heading",
     "[link](https://example.org)", "@everyone " + "y" * 300, "lavrov\0; DROP TABLE actors",
+    # Discord markup with short ids (escape_mentions knows only 17 to 20 digits) and the rest
+    # of the forms that render as something else: channel, slash command, timestamp, emoji,
+    # guild link.
+    "<@123>", "<@!1234567890123456>", "<@&4242>", "<#1>", "</search:1>", "</a b:12>",
+    "<t:0:R>", "<t:1700000000>", "<:e:1>", "<a:e:1>", "<id:customize>", "<@1><@&2><#3>",
 ]
+
+# Any of those forms, rendered: "<" directly followed by what opens them, or @everyone/@here.
+RAW_MARKUP = re.compile(r"<(?:@|#|/|t:|a?:|id:)|@(?:everyone|here)")
+
+
+def raw_markup(shown: str) -> list[str]:
+    return RAW_MARKUP.findall(shown)
 
 # Every string option of every command (status has fixed choices in Discord, but a modified
 # client can still send anything, so it is included too).
@@ -83,8 +96,7 @@ async def ask_hostile(h: Harness, command: str, option: str, value: str,
         assert problems(embed) == [], (value, problems(embed))
     assert not msg.get("content"), (value, msg.get("content"))  # an answer, not an error note
     shown = "\n".join(texts(msg))
-    for raw in ("@everyone", "@here", USER_MENTION):
-        assert raw not in shown, (value, raw, shown[:300])
+    assert raw_markup(shown) == [], (value, shown[:300])
     for raw in ("**bold**", "~~s~~", "`code`", "_i_", "||spoiler||"):
         assert raw not in shown, (value, raw, shown[:300])
     assert "\0" not in shown, value
@@ -132,8 +144,8 @@ async def test_hostile_values_in_every_option_at_once(
             assert [r for r in caplog.records if r.levelno >= logging.ERROR] == [], (command, value)
             assert msg.get("allowed_mentions") == {"parse": []}, (command, value)
             shown = "\n".join(texts(msg))
-            for raw in ("@everyone", "@here", "**bold**", USER_MENTION):
-                assert raw not in shown, (command, value, raw)
+            assert raw_markup(shown) == [], (command, value, shown[:300])
+            assert "**bold**" not in shown, (command, value)
     await still_answers(h)
 
 
@@ -157,8 +169,8 @@ async def test_other_string_options_too(make_harness: HarnessFactory, seeds: Pat
             assert errors == [], (context, errors)
             assert msg.get("allowed_mentions") == {"parse": []}, context
             shown = "\n".join(texts(msg))
-            for raw in ("@everyone", "@here", USER_MENTION, "**bold**"):
-                assert raw not in shown, (context, raw)
+            assert raw_markup(shown) == [], (context, shown[:300])
+            assert "**bold**" not in shown, context
     await still_answers(h)
 
 
@@ -186,6 +198,26 @@ async def test_sql_text_does_not_touch_the_store(harness: Harness) -> None:
     assert "the presence of such forces would remain “unacceptable” to Russia" in text
 
 
+async def test_names_from_a_sheet_never_render_as_markup(make_harness: HarnessFactory,
+                                                          seeds: Path) -> None:
+    # A sheet is an editor's text: a name written with Discord markup is shown as written, in
+    # answers and in autocomplete, never rendered.
+    facts = seeds / SLUG / "facts.toml"
+    sheet = facts.read_text(encoding="utf-8")
+    assert sheet.count('name = "Sergey Lavrov"') == 1
+    facts.write_text(sheet.replace('name = "Sergey Lavrov"', 'name = "Sergey <@1> Lavrov <t:0:R>"'),
+                     encoding="utf-8")
+    h = await make_harness(seeds)
+    choices = await h.autocomplete("who", "name", name="Lavrov")
+    names = [c["name"] for c in choices]
+    assert "Sergey <\u200b@\u200b1> Lavrov <\u200bt:0:R>" in names
+    assert raw_markup("\n".join(names)) == []
+    msg = only_answer(await h.command("who", name="Lavrov"), "Lavrov")
+    shown = "\n".join(texts(msg))
+    assert "Sergey <\u200b@\u200b1> Lavrov" in shown
+    assert raw_markup(shown) == [], shown[:300]
+
+
 def test_the_escape_shortcut_changes_nothing() -> None:
     """bot.embeds skips discord.py's markdown regex for text with none of its characters:
     on every kind of text the result is still exactly what discord.py's escapes give."""
@@ -202,5 +234,18 @@ def test_the_escape_shortcut_changes_nothing() -> None:
     rng = random.Random(6)
     for _ in range(20000):
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
-        expected = discord.utils.escape_mentions(discord.utils.escape_markdown(text))
+        expected = defuse_mentions(discord.utils.escape_markdown(text))
         assert _escape(text) == expected, repr(text)
+
+
+def test_defused_text_reads_the_same_and_renders_no_markup() -> None:
+    import random
+
+    pieces = ["<", "@", "&", "!", "#", "/", ":", "t", "a", "id", "1", "12345678901234567890",
+              ">", " ", "everyone", "here", "R", "x"]
+    rng = random.Random(13)
+    for _ in range(20000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 10)))
+        defused = defuse_mentions(text)
+        assert defused.replace("\u200b", "") == text, repr(text)
+        assert raw_markup(defused) == [], repr(text)
