@@ -16,9 +16,10 @@ from rapidfuzz import fuzz, process
 from bot.checks import moderator_only
 from bot.digest import DigestJob, NextPost, local_today
 from bot.embeds import DISCORD, pages
+from bot.pager import send_pages
 from bot.render import echo
 from bot.render_admin import digest_view
-from bot.respond import NO_PINGS, bot_of, send, send_pages
+from bot.respond import NO_PINGS, bot_of, send
 from bot.settings import parse_hhmm, valid_timezone
 from storage.digest import DigestConfig, disable, get_config, save_config
 

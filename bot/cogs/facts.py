@@ -10,7 +10,7 @@ from discord.ext import commands
 
 from bot.cogs import options as ac
 from bot.commands import COMMANDS
-from bot.respond import answer
+from bot.pager import answer
 
 
 def _describe(name: str) -> dict[str, str]:

@@ -11,8 +11,8 @@ from discord.ext import commands
 from bot.cogs import options as ac
 from bot.commands import COMMANDS, help_entries
 from bot.embeds import DISCORD, pages
+from bot.pager import answer, send_pages
 from bot.render import help_view
-from bot.respond import answer, send_pages
 
 
 class General(commands.Cog):

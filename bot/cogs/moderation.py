@@ -15,8 +15,9 @@ from bot import __version__
 from bot.checks import moderator_only
 from bot.cogs import options as ac
 from bot.embeds import DISCORD, pages
+from bot.pager import send_pages
 from bot.render_admin import RuntimeStatus, reload_view, status_view
-from bot.respond import bot_of, send_pages, within_deadline
+from bot.respond import bot_of, within_deadline
 from storage.reload import Requester, reload
 from storage.status import store_status
 

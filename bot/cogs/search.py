@@ -10,7 +10,8 @@ from discord.ext import commands
 
 from bot.cogs import options as ac
 from bot.commands import COMMANDS
-from bot.respond import answer, bot_of
+from bot.pager import answer
+from bot.respond import bot_of
 
 
 def search_cooldown(interaction: discord.Interaction[Any]) -> app_commands.Cooldown | None:

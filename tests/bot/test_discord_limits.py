@@ -30,7 +30,7 @@ from bot.embeds import (
     TITLE_LIMIT,
     problems,
 )
-from bot.respond import Pager
+from bot.pager import Pager
 from storage.model import Sheet
 from storage.sheets import FACTS_FILE, TEXT_FILE, read_sheet
 from tests.bot.conftest import HarnessFactory

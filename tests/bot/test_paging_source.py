@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from bot.console import answer_line, every_page, repl
-from bot.respond import Pager
+from bot.pager import Pager
 from storage import queries
 from storage.db import StoreError
 from storage.store import Store
