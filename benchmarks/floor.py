@@ -65,7 +65,7 @@ async def main(db: Path) -> None:
                 return await cur.fetchall()
 
         print(f"aiosqlite, execute + fetchall SELECT 1:  {await timed_async(select_one):.4f} ms")
-        # What storage.store does for each answer: one function run on the connection's thread.
+        # What storage.connections does for each answer: one function run on the connection's thread.
         run = cast(Callable[[Callable[[], None]], Awaitable[None]], conn._execute)
         trip = await timed_async(lambda: run(lambda: None))
         print(f"aiosqlite, one bare thread trip:          {trip:.4f} ms")

@@ -45,7 +45,7 @@ import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from benchmarks import corpus
 from benchmarks.harness import NOOP, Driver, TimedDiscord, add_noop, start
@@ -185,9 +185,10 @@ class Ticker:
 class Phases:
     """Times the store's load phases by wrapping them (only in the benchmark's process)."""
 
-    # Worker-thread functions (the streamed load's _read_batch runs while a batch is written,
-    # so phases overlap) and Store methods.
-    NAMES = ("_scan", "_plan", "_compare", "_compare_batch")  # _read_batch: other processes
+    # Worker-thread functions of storage.load.pipeline (the streamed load's read_batch runs
+    # while a batch is written, so phases overlap) and Loader methods, each with its label.
+    NAMES: ClassVar[dict[str, str]] = {"scan_folders": "scan", "make_plan": "plan", "compare": "compare",
+             "compare_batch": "compare_batch"}  # read_batch: other processes
     METHODS = ("_stored_articles", "_old_payloads", "_write", "_insert")
 
     def __init__(self) -> None:
@@ -195,19 +196,17 @@ class Phases:
         self._targets: list[tuple[Any, str, Callable[..., Any]]] = []
 
     def __enter__(self) -> Phases:
-        import storage.store as module
+        import storage.load.pipeline as module
 
         targets: list[tuple[Any, str, Callable[..., Any]]] = []
-        for name in self.NAMES:
-            if hasattr(module, name):
-                original = getattr(module, name)
-                targets.append((module, name, original))
-                setattr(module, name, self._timed_sync(name.lstrip("_"), original))
+        for name, label in self.NAMES.items():
+            original = getattr(module, name)
+            targets.append((module, name, original))
+            setattr(module, name, self._timed_sync(label, original))
         for name in self.METHODS:
-            if hasattr(module.Store, name):
-                original = getattr(module.Store, name)
-                targets.append((module.Store, name, original))
-                setattr(module.Store, name, self._timed_async(name.lstrip("_"), original))
+            original = getattr(module.Loader, name)
+            targets.append((module.Loader, name, original))
+            setattr(module.Loader, name, self._timed_async(name.lstrip("_"), original))
         import storage.memory
 
         original = storage.memory.release  # malloc_trim, on a thread, after every load
@@ -395,7 +394,7 @@ def replay(db: Path, statements: list[list[str]], repeats: int = 5) -> list[floa
                            check_same_thread=False)
     conn.execute("PRAGMA query_only = ON")
     # The same page cache as the store's readers, so that the floor is like for like.
-    from storage.store import READER_CACHE_KIB
+    from storage.connections import READER_CACHE_KIB
 
     conn.execute(f"PRAGMA cache_size = -{READER_CACHE_KIB}")
     out = []
@@ -444,12 +443,10 @@ async def after_load(ticker: Ticker, bot: Any, driver: Driver, first: Spec,
     """Right after a reload returned, under its Ticker: the first answer (ms, while the name
     indexes are built ahead), then the build to its end and AFTER_LOAD seconds more, so that
     the stall figure also covers what follows a load (the build, collections)."""
-    from storage import names
-
     ticker.mark()
     ms = 1000 * await driver.run(first.command, first.options(random.Random(seed), pool),
                                  whole=True)
-    await names.warmed(bot.store)
+    await bot.store.names.warmed()
     await asyncio.sleep(AFTER_LOAD)
     return ms
 
@@ -457,7 +454,6 @@ async def after_load(ticker: Ticker, bot: Any, driver: Driver, first: Spec,
 async def measure(n: int, root: Path, out: Path, *, samples: int, budget: float,
                   distinct: int, raw_args: int, broad_budget: float, seed: int) -> dict[str, Any]:
     from bot.settings import Settings
-    from storage import names
     from storage.reload import Requester, reload
     from storage.store import Store
     from tests.discord_fakes import GUILD_ID
@@ -505,7 +501,7 @@ async def measure(n: int, root: Path, out: Path, *, samples: int, budget: float,
         # The name indexes are built in the background after a load (storage.names): the
         # answers below are measured once that is done (0.2-0.3 s after start-up).
         began = time.perf_counter()
-        await names.warmed(bot.store)
+        await bot.store.names.warmed()
         result["startup"]["indexes_built_after_ms"] = 1000 * (time.perf_counter() - began)
 
         # 3 + 4. Latency over the whole path, the no-op floor, and the raw SQL floor.

@@ -13,8 +13,9 @@ from discord.ext import commands
 from bot import errors
 from bot.respond import NO_PINGS
 from bot.settings import Settings
+from storage.connections import Clock, utc_now
 from storage.sheets import SheetError
-from storage.store import Clock, Store, utc_now
+from storage.store import Store
 
 log = logging.getLogger(__name__)
 

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 from bot.render import PLAIN, STANCE_MARK, STATUS_MARK, Block, Style, View, load_summary, shorten
 from storage.digest import Change, DigestContent
+from storage.load import LoadReport
 from storage.reload import ERROR_SUMMARY_PROBLEMS, ReloadEntry, ReloadOutcome
 from storage.status import StoreStatus
-from storage.store import LoadReport
 
 RESULT_MARK = {"applied": "✅", "unchanged": "✅", "checked": "🔎", "refused": "⛔",
                "failed": "⛔", "busy": "⏳"}

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from storage.store import Store, snapshot
+from storage.connections import snapshot
+from storage.store import Store
 
 REMAINING_LIMIT = 30  # open questions / disputed claims listed in full; the rest are counted
 

@@ -11,8 +11,9 @@ from typing import Any
 
 from rapidfuzz import fuzz, process
 
+from storage.connections import fetchall, lazy_snapshot
 from storage.db import chunks
-from storage.names import NameIndex, name_index
+from storage.names import NameIndex
 from storage.ranking import by_relevance
 from storage.results import (
     Answer,
@@ -38,7 +39,7 @@ from storage.results import (
     SourceAnswer,
     TimelineAnswer,
 )
-from storage.store import Store, fetchall, lazy_snapshot
+from storage.store import Store
 from storage.text import fold, locate, sentence_around
 
 # Search snippets mark matched words with these private-use characters; render turns them into
@@ -128,7 +129,7 @@ async def _resolve(store: Store, f: _Filters, option: str, entity: str, value: s
     if value is None or not value.strip() or f.not_found is not None:
         return None
     f.typed[option] = value
-    result = (await name_index(store, entity)).resolve(value)
+    result = (await store.names.index(entity)).resolve(value)
     if isinstance(result, NotFound):
         f.not_found = result
         return None
@@ -139,24 +140,18 @@ async def _resolve(store: Store, f: _Filters, option: str, entity: str, value: s
     return result
 
 
-# Roll-ups remembered per actor index (one per load), at most this many.
-ROLLUPS_KEPT = 4096
-
-
 async def _rollup(store: Store, keys: Sequence[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The keys plus every actor whose affiliation chain leads to one of them, and the
     display names of those others. Remembered until the next load: a big country's members
     cost 0.3 ms to find at 10,000 articles, and the same names are asked for again and again
     (every page of an answer, every reporter on the same story)."""
-    actors = await name_index(store, "actor")
+    actors = await store.names.index("actor")
     wanted = tuple(keys)
-    known = actors.rollups.get(wanted)
+    known = actors.rollup(wanted)
     if known is None:
         found = await store.call(_members_on, wanted)
         known = found, _member_names(actors, wanted, found)
-        if len(actors.rollups) >= ROLLUPS_KEPT:
-            actors.rollups.clear()
-        actors.rollups[wanted] = known
+        actors.remember_rollup(wanted, known)
     return known
 
 
@@ -398,7 +393,7 @@ async def positions(store: Store, actor: str | None = None, topic: str | None = 
     await _article_filter(store, f, article)
     if f.not_found:
         return PositionsAnswer(**f.answer_fields())
-    actors = await name_index(store, "actor")
+    actors = await store.names.index("actor")
     rows, total, page = await _fact_page(store, f, page, last=True)
     items = tuple([_position(r, actors) for r in rows])
     return PositionsAnswer(items=items, articles=_refs_of(rows), total=total, page=page,
@@ -426,7 +421,7 @@ async def quotes(store: Store, speaker: str | None = None, contains: str | None 
     await _article_filter(store, f, article)
     if f.not_found:
         return QuotesAnswer(**f.answer_fields())
-    actors = await name_index(store, "actor")
+    actors = await store.names.index("actor")
     rows, total, page = await _fact_page(store, f, page, last=True)
     items = tuple([_quote(r, actors) for r in rows])
     return QuotesAnswer(items=items, articles=_refs_of(rows), total=total, page=page,
@@ -453,7 +448,7 @@ async def _claims(store: Store, f: _Filters, page: Page | None, last: bool = Fal
                   ) -> tuple[list[ClaimItem], dict[str, ArticleRef], int, Page | None]:
     """The claims of one page with their responses, the articles they cite, the number of
     claims that match and the page read: one trip to the connection's thread."""
-    actors = await name_index(store, "actor")
+    actors = await store.names.index("actor")
     rows, total, page, responses = await store.call(_claim_page_on, f, page, last=last)
     return _claim_items(rows, responses, actors), _refs_of(rows), total, page
 
@@ -536,7 +531,7 @@ async def questions(store: Store, topic: str | None = None, actor: str | None = 
     await _article_filter(store, f, article)
     if f.not_found:
         return QuestionsAnswer(**f.answer_fields())
-    actors = await name_index(store, "actor")
+    actors = await store.names.index("actor")
     # Open questions first: they are what a reporter is chasing.
     rows, total, page = await store.call(_parts_page_on, f, page, _QUESTION_PARTS, last=True)
     items = []
@@ -558,7 +553,7 @@ async def timeline(store: Store, article: str | None = None, *,
     await _article_filter(store, f, article)
     if f.not_found:
         return TimelineAnswer(**f.answer_fields())
-    actors = await name_index(store, "actor")
+    actors = await store.names.index("actor")
     rows, total, page = await _fact_page(store, f, page, last=True)
     items = []
     for r in rows:
@@ -597,7 +592,7 @@ async def articles(store: Store, *, page: Page | None = None) -> ArticlesAnswer:
                           page=page)
 
 
-# An actor's row in the article its name is shown from (storage/names.py's directory).
+# An actor's row in the article its name is shown from (storage.names.directory).
 _SHOWN_ACTOR = ("FROM name_shown s JOIN actors a ON a.article = s.article AND a.key = s.key "
                 "WHERE s.entity = 'actor' AND s.key = ?")
 
@@ -610,7 +605,7 @@ async def who(store: Store, name: str) -> ProfileAnswer:
         return ProfileAnswer(**f.answer_fields()) if f.not_found else ProfileAnswer(
             not_found=NotFound("actor", name, ()), filters={"name": name})
     key = m.keys[0]
-    index = await name_index(store, "actor")
+    index = await store.names.index("actor")
     found = await store.call(_profile_on, key, last=True)
     profile = found.profile
     p = json.loads(profile["payload"])
@@ -649,7 +644,7 @@ class _Profile:
 
 def _profile_on(conn: sqlite3.Connection, key: str) -> _Profile:
     # The actor as its newest dated article has it: the article the name directory shows the
-    # actor's name from (storage/names.py), so the profile and every answer agree on the name.
+    # actor's name from (storage.names.directory), so the profile and every answer agree on the name.
     # (The key came from the name index, which is read from that directory: it is there.)
     profile = fetchall(conn, f"SELECT a.* {_SHOWN_ACTOR}", (key,))[0]
     chain: list[str] = []
@@ -772,7 +767,7 @@ async def _similar_ids(store: Store, wanted: str) -> tuple[str, ...]:
     slug = wanted.split("/", 1)[0]
     rows = await _rows(store, "SELECT id FROM facts WHERE article = ?", (slug,))
     if not rows:
-        index = await name_index(store, "article")
+        index = await store.names.index("article")
         resolved = index.resolve(slug)
         if isinstance(resolved, Match):
             rows = await _rows(store, "SELECT id FROM facts WHERE article = ?",
@@ -793,7 +788,7 @@ async def fact_ids(store: Store, typed: str, limit: int = 25) -> list[str]:
     found = await store.call(_fact_ids_on, wanted, limit)
     if len(found) < limit and wanted:
         head, _, tail = wanted.partition("/")
-        slugs = sorted(s for s in (await name_index(store, "article")).display
+        slugs = sorted(s for s in (await store.names.index("article")).display
                        if head in s and not wanted.startswith(s + "/"))[:limit]
         if slugs:
             found += [i for i in await store.call(_ids_in_articles, slugs, tail, limit)

@@ -10,8 +10,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from storage.db import StoreError
+from storage.load import LoadReport
 from storage.sheets import Problem, SheetError
-from storage.store import LoadReport, Store
+from storage.store import Store
 
 log = logging.getLogger(__name__)
 _pending: set[asyncio.Task[bool]] = set()  # audit rows waiting for the write lock

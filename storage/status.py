@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from storage.connections import snapshot
 from storage.reload import ReloadEntry, recent_reloads
-from storage.store import Store, snapshot
+from storage.store import Store
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+import storage.load.pipeline
 import storage.store
 from benchmarks import run
 from storage.sheets import SheetError
@@ -20,8 +21,8 @@ from storage.sheets import SheetError
 
 def test_benchmark_reports_every_metric(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # Small batches, so that the tiny corpus also goes through the streamed load.
-    monkeypatch.setattr(storage.store, "STREAM_AT", 2)
-    monkeypatch.setattr(storage.store, "BATCH", 2)
+    monkeypatch.setattr(storage.load.pipeline, "STREAM_AT", 2)
+    monkeypatch.setattr(storage.load.pipeline, "BATCH", 2)
     monkeypatch.setattr(run, "AFTER_LOAD", 0.0)  # no watching on after the reloads
     assert run.main(["--sizes", "5", "--in-process", "--out", str(tmp_path), "--samples", "3",
                      "--budget", "0.5", "--distinct", "3", "--raw-args", "2",
@@ -106,12 +107,12 @@ async def test_streamed_load_matches_one_batch(tmp_path: Path, monkeypatch: pyte
     root = corpus.generate(tmp_path / "corpus", 7)
     (root / corpus.MANIFEST).unlink()
     whole, whole_rows = await _load_twice(root, tmp_path / "a.sqlite3")
-    monkeypatch.setattr(storage.store, "STREAM_AT", 2)
-    monkeypatch.setattr(storage.store, "BATCH", 3)
+    monkeypatch.setattr(storage.load.pipeline, "STREAM_AT", 2)
+    monkeypatch.setattr(storage.load.pipeline, "BATCH", 3)
     streamed, streamed_rows = await _load_twice(root, tmp_path / "b.sqlite3")
     assert streamed_rows == whole_rows
-    assert isinstance(whole, storage.store.LoadReport)
-    assert isinstance(streamed, storage.store.LoadReport)
+    assert isinstance(whole, storage.load.LoadReport)
+    assert isinstance(streamed, storage.load.LoadReport)
     assert streamed.loaded == whole.loaded
     assert {k: (set(d.added), set(d.changed), set(d.removed)) for k, d in streamed.diff.items()} \
         == {k: (set(d.added), set(d.changed), set(d.removed)) for k, d in whole.diff.items()}
@@ -120,9 +121,9 @@ async def test_streamed_load_matches_one_batch(tmp_path: Path, monkeypatch: pyte
     folders = sorted(p for p in root.iterdir() if p.is_dir())
     facts = folders[-1] / "facts.toml"
     facts.write_text(facts.read_text().replace('stance = "', 'stance = "x', 1))
-    monkeypatch.setattr(storage.store, "STREAM_AT", 10_000)
+    monkeypatch.setattr(storage.load.pipeline, "STREAM_AT", 10_000)
     whole_problems, _ = await _load_twice(root, tmp_path / "c.sqlite3")
-    monkeypatch.setattr(storage.store, "STREAM_AT", 2)
+    monkeypatch.setattr(storage.load.pipeline, "STREAM_AT", 2)
     streamed_problems, refused_rows = await _load_twice(root, tmp_path / "d.sqlite3")
     assert isinstance(whole_problems, list)
     assert whole_problems

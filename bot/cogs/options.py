@@ -10,7 +10,6 @@ from discord import app_commands
 from bot.embeds import defuse_mentions
 from bot.render import shorten
 from bot.respond import bot_of
-from storage.names import name_index
 from storage.queries import fact_ids
 
 MAX_CHOICES = 25
@@ -20,7 +19,7 @@ CHOICE_VALUE_LIMIT = 100
 
 async def _names(interaction: discord.Interaction[Any], entity: str,
                  current: str) -> list[app_commands.Choice[str]]:
-    index = await name_index(bot_of(interaction).store, entity)
+    index = await bot_of(interaction).store.names.index(entity)
     # A sheet's name is shown as typed, but never as a mention (escapes would show: the
     # client does not render markdown in choices). Defused before shortening: it can grow.
     return [app_commands.Choice(name=shorten(defuse_mentions(name), CHOICE_NAME_LIMIT), value=key)

@@ -157,14 +157,14 @@ async def test_concurrent_reloads_are_serialised(harness: Harness, seeds: Path,
     putin_opposes(facts)
     release = asyncio.Event()
     entered = asyncio.Event()
-    real_write = store._write
+    real_write = store.loader._write
 
     async def slow_write(*args: Any) -> Any:
         entered.set()
         await release.wait()
         return await real_write(*args)
 
-    monkeypatch.setattr(store, "_write", slow_write)
+    monkeypatch.setattr(store.loader, "_write", slow_write)
     first = asyncio.ensure_future(mod(harness, "reload"))
     await entered.wait()
     second = await mod(harness, "reload")

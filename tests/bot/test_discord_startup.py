@@ -14,6 +14,7 @@ from typing import Any
 import aiohttp
 import pytest
 
+import storage.load.pipeline
 import storage.store
 from bot import cli, client
 from bot.client import NewsBot
@@ -118,18 +119,18 @@ async def test_start_up_freezes_what_it_built_and_loads_make_no_full_collection(
         frozen = gc.get_freeze_count()
         assert frozen > 0
         during: list[tuple[int, int, int]] = []
-        real = storage.store.Store._insert
+        real = storage.load.pipeline.Loader._insert
 
-        async def watching(self: storage.store.Store, *args: Any) -> None:
+        async def watching(self: storage.load.pipeline.Loader, *args: Any) -> None:
             during.append(gc.get_threshold())
             await real(self, *args)
 
-        monkeypatch.setattr(storage.store.Store, "_insert", watching)
+        monkeypatch.setattr(storage.load.pipeline.Loader, "_insert", watching)
         (seeds / SEED_SLUG / "facts.toml").write_text(
             (seeds / SEED_SLUG / "facts.toml").read_text().replace('"unclear"', '"opposes"', 1))
         assert (await harness.bot.store.load(seeds)).loaded
         assert during
-        assert all(t[2] == storage.store.NO_FULL_COLLECTIONS for t in during)
+        assert all(t[2] == storage.memory.NO_FULL_COLLECTIONS for t in during)
         assert gc.get_threshold() == thresholds
         assert gc.get_freeze_count() > frozen * 0.9  # the load left start-up's freeze alone
     finally:

@@ -11,8 +11,10 @@ from typing import Any
 
 import pytest
 
+import storage.load.pipeline
 import storage.store
-from storage.store import LoadReport, Store
+from storage.load import LoadReport
+from storage.store import Store
 from tests.conftest import SEEDS
 from tests.storage.test_store import P7_STANCE, P7_SUMMARY, SLUG, edit
 
@@ -86,9 +88,9 @@ async def test_a_reload_ends_with_the_rows_of_a_fresh_load(
         corrections(seeds / SLUG)
         expected = diff_of(await reloaded.load(seeds, dry_run=True))
         if apply == "streamed":  # batch by batch, as big loads go
-            monkeypatch.setattr(storage.store, "STREAM_AT", 0)
-            monkeypatch.setattr(storage.store, "BATCH", 1)
-            monkeypatch.setattr(storage.store, "_worker_pool", lambda workers: None)
+            monkeypatch.setattr(storage.load.pipeline, "STREAM_AT", 0)
+            monkeypatch.setattr(storage.load.pipeline, "BATCH", 1)
+            monkeypatch.setattr(storage.load.pipeline, "worker_pool", lambda workers: None)
         report = await reloaded.load(seeds, only_changed=apply == "load")
         assert report.loaded == (SLUG,)
         assert diff_of(report) == expected

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+import storage.load.pipeline
 import storage.sheets
 import storage.store
 from storage.sheets import FACTS_FILE, TEXT_FILE, file_stamp
@@ -37,7 +38,7 @@ def no_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(folder: object) -> str:
         raise AssertionError(f"{folder} was hashed")
 
-    monkeypatch.setattr(storage.store, "content_hash", refuse)
+    monkeypatch.setattr(storage.load.scan, "content_hash", refuse)
 
 
 @pytest.fixture
@@ -53,7 +54,7 @@ async def test_a_stamp_is_stored_and_a_matching_folder_is_not_read(
     assert report.unchanged == (SLUG,)  # the content hash said so, and the stamp is recorded
     assert await stored_stamp(store) == current_stamp(seed_folder)
     no_hashing(monkeypatch)
-    monkeypatch.setattr(storage.store, "read_sheet", lambda *a: pytest.fail("read"))
+    monkeypatch.setattr(storage.load.workers, "read_sheet", lambda *a: pytest.fail("read"))
     report = await store.load(seed_folder.parent)
     assert report.unchanged == (SLUG,)
     assert report.loaded == ()

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+import storage.load.pipeline
 import storage.store
 from storage.store import Store
 from tests.factory import write_sheet
@@ -19,9 +20,9 @@ ARTICLES = 9
 @pytest.fixture
 def streamed(monkeypatch: pytest.MonkeyPatch) -> None:
     """Loads of more than two sheets stream, three at a time, read in a thread."""
-    monkeypatch.setattr(storage.store, "STREAM_AT", 2)
-    monkeypatch.setattr(storage.store, "BATCH", 3)
-    monkeypatch.setattr(storage.store, "_worker_pool", lambda workers: None)
+    monkeypatch.setattr(storage.load.pipeline, "STREAM_AT", 2)
+    monkeypatch.setattr(storage.load.pipeline, "BATCH", 3)
+    monkeypatch.setattr(storage.load.pipeline, "worker_pool", lambda workers: None)
 
 
 def write_corpus(root: Path, stance: str = "supports") -> None:
@@ -123,15 +124,15 @@ async def test_a_load_into_a_database_with_facts_keeps_the_trigger(
 async def test_a_reload_leaves_a_core_to_the_bot(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cores: int) -> None:
     """The first load reads with every core; a reload, while the bot answers, with one less."""
-    monkeypatch.setattr(storage.store, "STREAM_AT", 2)
-    monkeypatch.setattr(storage.store, "BATCH", 3)
+    monkeypatch.setattr(storage.load.pipeline, "STREAM_AT", 2)
+    monkeypatch.setattr(storage.load.pipeline, "BATCH", 3)
     monkeypatch.setattr(os, "cpu_count", lambda: cores)
     asked: list[int] = []
 
     def pool(workers: int) -> None:
         asked.append(workers)  # and no processes: a thread reads
 
-    monkeypatch.setattr(storage.store, "_worker_pool", pool)
+    monkeypatch.setattr(storage.load.pipeline, "worker_pool", pool)
     write_corpus(tmp_path / "seeds")
     async with await Store.open(tmp_path / "db.sqlite3") as store:
         await store.load(tmp_path / "seeds")

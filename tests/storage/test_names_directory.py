@@ -13,9 +13,11 @@ from pathlib import Path
 
 import pytest
 
+import storage.load.pipeline
 import storage.store
 from benchmarks import corpus
 from storage import names
+from storage.db import plain_rows
 from storage.store import Store
 from storage.text import fold_name
 from tests.factory import write_sheet
@@ -27,17 +29,15 @@ async def assert_directory_is_the_scan(store: Store) -> dict[str, names.NameInde
     assert await store.rows("SELECT entity FROM name_directory_pending") == []
     built = {}
     for entity in ENTITIES:
-        index = await store.call(names._build_on, entity)
+        index = await store.call(names.build_index, entity)
         scanned = await store.call(names.scan_names, entity)
         assert index.keys_by_folded == scanned.keys_by_folded, entity
         assert index.display == scanned.display, entity
         built[entity] = index
     # The indexes answers use, carried over from the load before or built: the same.
-    await names.warmed(store)
-    cached = names._cache.get(store)
-    assert cached is not None
-    if cached[0] == store.generation:
-        for entity, index in cached[1].items():
+    await store.names.warmed()
+    if store.names.generation == store.generation:
+        for entity, index in store.names.cached().items():
             assert index == built[entity], entity
     links = await store.rows("SELECT affiliation, key, articles FROM affiliations "
                              "ORDER BY affiliation, key")
@@ -116,16 +116,16 @@ async def test_directory_after_first_load(loaded: Store) -> None:
     assert len(built["article"].display) == 24
     assert len(built["actor"].display) > 20
     # Every article is found by its slug and by its title.
-    for slug, title in (await loaded.call(names._all, "SELECT slug, title FROM articles")):
+    for slug, title in (await loaded.call(plain_rows, "SELECT slug, title FROM articles")):
         assert built["article"].resolve(slug).keys == (slug,)  # type: ignore[union-attr]
         assert slug in built["article"].keys_by_folded[fold_name(title)]
 
 
 async def test_directory_after_streamed_load(tmp_path: Path, archive: Path,
                                              monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(storage.store, "STREAM_AT", 2)
-    monkeypatch.setattr(storage.store, "BATCH", 5)
-    monkeypatch.setattr(storage.store, "_worker_pool", lambda workers: None)
+    monkeypatch.setattr(storage.load.pipeline, "STREAM_AT", 2)
+    monkeypatch.setattr(storage.load.pipeline, "BATCH", 5)
+    monkeypatch.setattr(storage.load.pipeline, "worker_pool", lambda workers: None)
     async with await Store.open(tmp_path / "streamed.sqlite3") as store:
         await store.load(archive)
         streamed = await assert_directory_is_the_scan(store)
@@ -239,7 +239,7 @@ async def test_equally_dated_articles_keep_the_old_tie_break(tmp_path: Path) -> 
         assert built["actor"].display["alpha"] == "Minister Beta"
         assert built["actor"].keys_by_folded["minister alpha"] == ("alpha",)
         await migrate_again(store)  # the migration's own fill breaks the tie alike
-        shown = await store.call(names._build_on, "actor")
+        shown = await store.call(names.build_index, "actor")
         assert shown.display == built["actor"].display
 
 
@@ -261,7 +261,7 @@ async def test_migration_fills_the_directory_of_an_existing_database(loaded: Sto
     pending = await loaded.rows("SELECT entity FROM name_directory_pending")
     assert [r["entity"] for r in pending] == ["article"]
     for entity in ENTITIES:  # meanwhile, the article index is scanned; the others are read
-        index = await loaded.call(names._build_on, entity)
+        index = await loaded.call(names.build_index, entity)
         assert index.keys_by_folded == expected[entity].keys_by_folded
         assert index.display == expected[entity].display
     report = await loaded.load(archive)  # nothing changed: the writer still fills it
@@ -272,7 +272,7 @@ async def test_migration_fills_the_directory_of_an_existing_database(loaded: Sto
 async def test_the_load_that_fills_the_directory_also_writes_its_own_names(
         loaded: Store, archive: Path) -> None:
     key, folder, _ = await shared_actor(loaded)
-    await names.warmed(loaded)
+    await loaded.names.warmed()
     await migrate_again(loaded)
     rename_actor(folder, key, "Zelda Renamed")
     await loaded.load(archive)  # fills the articles' directory and changes a name
@@ -282,10 +282,10 @@ async def test_the_load_that_fills_the_directory_also_writes_its_own_names(
 
 async def test_the_answers_use_the_new_names_at_once(loaded: Store, archive: Path) -> None:
     key, folder, _ = await shared_actor(loaded)
-    before = await names.name_index(loaded, "actor")
+    before = await loaded.names.index("actor")
     rename_actor(folder, key, "Zelda Renamed")
     await loaded.load(archive)
-    after = await names.name_index(loaded, "actor")
+    after = await loaded.names.index("actor")
     assert after is not before
     assert after.resolve("zelda renamed").keys == (key,)  # type: ignore[union-attr]
     assert after.ranked("zeld", 5)[0] == (key, "Zelda Renamed")

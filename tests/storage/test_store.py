@@ -13,14 +13,17 @@ import aiosqlite
 import pytest
 
 import storage.db
+import storage.load.pipeline
 import storage.rows
 import storage.store
 from storage import queries
+from storage.connections import READERS
 from storage.db import StoreError, migrate
+from storage.load import KindDiff, LoadReport
 from storage.model import DIFF_KINDS, Sheet
 from storage.rows import SheetRows
 from storage.sheets import SheetError
-from storage.store import READERS, KindDiff, LoadReport, Store
+from storage.store import Store
 from tests.storage.test_names_directory import assert_directory_is_the_scan
 
 SLUG = "kremlin-peacekeepers"
@@ -277,7 +280,7 @@ async def test_open_failing_on_a_reader_closes_every_connection(tmp_path, connec
                 raise sqlite3.OperationalError("disk I/O error")
         return await real_connect(p, read_only=read_only)
 
-    monkeypatch.setattr(storage.store, "connect", flaky)
+    monkeypatch.setattr(storage.connections, "connect", flaky)
     try:
         opened = await Store.open(tmp_path / "db.sqlite3")
     except StoreError:
@@ -553,9 +556,9 @@ async def test_a_new_slug_loaded_by_slug_replaces_its_folders_article(
     renamed = f"{SECOND}-x"
     edit(second / "facts.toml", f'slug = "{SECOND}"', f'slug = "{renamed}"')
     if streamed:  # batch by batch, as big loads go
-        monkeypatch.setattr(storage.store, "STREAM_AT", 0)
-        monkeypatch.setattr(storage.store, "BATCH", 1)
-        monkeypatch.setattr(storage.store, "_worker_pool", lambda workers: None)
+        monkeypatch.setattr(storage.load.pipeline, "STREAM_AT", 0)
+        monkeypatch.setattr(storage.load.pipeline, "BATCH", 1)
+        monkeypatch.setattr(storage.load.pipeline, "worker_pool", lambda workers: None)
 
     report = await store.load(seeds, slugs=[renamed])
     assert report.loaded == (renamed,)
@@ -583,7 +586,7 @@ async def test_a_full_load_removes_a_second_article_left_in_one_folder(
     renamed = f"{SECOND}-x"
     edit(second / "facts.toml", f'slug = "{SECOND}"', f'slug = "{renamed}"')
     with monkeypatch.context() as old_version:
-        old_version.setattr(storage.store, "_removed", lambda *args, **kwargs: [])
+        old_version.setattr(storage.load.plan, "removed_articles", lambda *args, **kwargs: [])
         await store.load(seeds, slugs=[renamed])
     assert (await article_rows(store, SECOND))["facts"] == 4  # the state an older load left
 
@@ -667,7 +670,7 @@ async def test_constraint_violation_mid_write_rolls_back(store, seeds, seed_fold
         return rows
 
     with monkeypatch.context() as patch:
-        patch.setattr(storage.store, "sheet_rows", duplicated)
+        patch.setattr(storage.load.workers, "sheet_rows", duplicated)
         with pytest.raises((sqlite3.IntegrityError, StoreError)):
             await store.load(seeds)
     assert not store.writer.in_transaction

@@ -14,21 +14,31 @@ from typing import Any
 import aiosqlite
 import pytest
 
+import storage.names.cache
 from storage import names, queries
+from storage.connections import READERS, lazy_snapshot, on_thread
 from storage.digest import DigestConfig, get_config, save_config
-from storage.store import READERS, Store, lazy_snapshot, on_thread
+from storage.store import Store
 from tests.storage.test_store import P7_STANCE, edit
 
 
+def building(store: Store) -> asyncio.Task[None]:
+    """The build ahead of the store's latest load."""
+    warming = store.names.warming
+    assert warming is not None
+    return warming.task
+
+
 async def warmed(store: Store) -> None:
-    assert names._warming[store].generation == store.generation
-    await names.warmed(store)
+    assert store.names.warming is not None
+    assert store.names.warming.generation == store.generation
+    await store.names.warmed()
 
 
 async def test_a_load_builds_its_name_indexes_ahead(store: Store, seeds: Path,
                                                    seed_folder: Path) -> None:
     await warmed(store)
-    generation, built = names._cache[store]
+    generation, built = store.names.generation, store.names.cached()
     assert generation == store.generation
     assert set(built) == set(names.ENTITIES)
     assert "_vocabulary" in vars(built["actor"])  # the lookup structures too
@@ -36,20 +46,20 @@ async def test_a_load_builds_its_name_indexes_ahead(store: Store, seeds: Path,
     edit(seed_folder / "facts.toml", P7_STANCE, P7_STANCE.replace('"unclear"', '"opposes"'))
     await store.load(seeds)
     await warmed(store)
-    assert names._cache[store][0] == store.generation
+    assert store.names.generation == store.generation
 
 
 @pytest.fixture
 def built(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The entities whose index is built from the database from now on, in order."""
     entities: list[str] = []
-    build_on = names._build_on
+    build_on = names.build_index
 
     def counting(conn: sqlite3.Connection, entity: str) -> names.NameIndex:
         entities.append(entity)
         return build_on(conn, entity)
 
-    monkeypatch.setattr(names, "_build_on", counting)
+    monkeypatch.setattr(storage.names.cache, "build_index", counting)
     return entities
 
 
@@ -67,12 +77,12 @@ async def test_a_dry_run_builds_nothing_and_closing_stops_a_build(
         tmp_path: Path, seeds: Path) -> None:
     store = await Store.open(tmp_path / "db.sqlite3")
     await store.load(seeds, dry_run=True)
-    assert store not in names._warming
+    assert store.names.warming is None
     await store.load(seeds)
-    task = names._warming[store].task
+    task = building(store)
     await store.close()  # at once, mid-build
     assert task.done()
-    assert store not in names._warming
+    assert store.names.warming is None
 
 
 async def test_a_read_outside_any_snapshot_sees_the_latest_commit(store: Store) -> None:
@@ -116,7 +126,7 @@ async def test_an_answer_cancelled_while_waiting_leaves_the_build_alone(
         with pytest.raises(asyncio.CancelledError):
             await waiting
         await warmed(store)
-        assert set(names._cache[store][1]) == set(names.ENTITIES)
+        assert set(store.names.cached()) == set(names.ENTITIES)
         assert (await queries.positions(store, actor="Peskov")).items
     assert "not built ahead" not in caplog.text
 
@@ -225,7 +235,7 @@ async def test_answers_waiting_for_the_build_never_hold_what_it_needs(
     assert all(task.result().items for task in done)
     await asyncio.gather(*holders)
     await warmed(store)
-    assert names._cache[store][0] == store.generation
+    assert store.names.generation == store.generation
 
 
 async def test_an_answer_from_before_a_load_never_replaces_the_newer_index(
@@ -236,26 +246,27 @@ async def test_an_answer_from_before_a_load_never_replaces_the_newer_index(
         async with store.read():
             begun.set()
             await release.wait()  # a load commits meanwhile
-            return await names.name_index(store, "actor")
+            return await store.names.index("actor")
 
     task = asyncio.create_task(older_answer())
     await begun.wait()
     edit(seed_folder / "facts.toml", P7_STANCE, P7_STANCE.replace('"unclear"', '"opposes"'))
     await store.load(seeds)
     await warmed(store)
-    newer = names._cache[store]
+    newer = store.names.cached()
     release.set()
     older = await task
-    assert older is not newer[1]["actor"]  # built from its own snapshot
+    assert older is not newer["actor"]  # built from its own snapshot
     assert older.resolve("Peskov")
-    assert names._cache[store] is newer
-    assert newer[0] == store.generation
+    assert store.names.cached()["actor"] is newer["actor"]
+    assert store.names.generation == store.generation
 
 
 async def test_a_build_cancelled_before_it_began_leaves_nobody_waiting(store: Store) -> None:
     await warmed(store)
-    names.start_warming(store)  # as a load does, for the generation answers will read at
-    warming = names._warming[store]
+    store.names.start()  # as a load does, for the generation answers will read at
+    warming = store.names.warming
+    assert warming is not None
     warming.task.cancel()  # before its first step
     answer = asyncio.create_task(queries.positions(store, actor="Peskov"))
     done, _ = await asyncio.wait([answer], timeout=30)  # a guard, never reached if sound
@@ -269,8 +280,8 @@ async def test_closing_cancelled_while_it_stops_the_build_is_cancelled(
         tmp_path: Path, seeds: Path) -> None:
     store = await Store.open(tmp_path / "db.sqlite3")
     await store.load(seeds)
-    build = names._warming[store].task
-    closing = asyncio.create_task(names.stop_warming(store))
+    build = building(store)
+    closing = asyncio.create_task(store.names.stop())
     await asyncio.sleep(0)  # it has cancelled the build and waits for it to end
     assert not build.done()
     closing.cancel()
@@ -282,33 +293,33 @@ async def test_closing_cancelled_while_it_stops_the_build_is_cancelled(
 
 async def test_a_newer_load_stops_the_older_build(store: Store, seeds: Path,
                                                  seed_folder: Path) -> None:
-    older = names._warming[store].task
+    older = building(store)
     edit(seed_folder / "facts.toml", P7_STANCE, P7_STANCE.replace('"unclear"', '"opposes"'))
     await store.load(seeds)
     await warmed(store)
     assert older.done()
-    assert names._cache[store][0] == store.generation
-    assert set(names._cache[store][1]) == set(names.ENTITIES)
+    assert store.names.generation == store.generation
+    assert set(store.names.cached()) == set(names.ENTITIES)
 
 
 async def test_a_load_that_changes_no_name_keeps_the_indexes_it_did_not_change(
         store: Store, seeds: Path, seed_folder: Path, built: list[str]) -> None:
     await warmed(store)
-    before = dict(names._cache[store][1])
+    before = dict(store.names.cached())
     assert (await queries.positions(store, actor="Russia")).items  # a roll-up remembered
-    assert before["actor"].rollups
+    assert before["actor"].rollup(("russia",)) is not None
     built.clear()  # what the first load built
     # An editor's correction to a fact: no name added, gone or shown otherwise.
     edit(seed_folder / "facts.toml", P7_STANCE, P7_STANCE.replace('"unclear"', '"opposes"'))
     await store.load(seeds)
     await warmed(store)
     assert built == []
-    after = names._cache[store]
-    assert after[0] == store.generation
+    after = store.names.cached()
+    assert store.names.generation == store.generation
     for entity in names.ENTITIES:
-        assert after[1][entity] == before[entity]
-        assert after[1][entity].keys_by_folded is before[entity].keys_by_folded
-    assert after[1]["actor"].rollups == {}  # affiliations may change without names
+        assert after[entity] == before[entity]
+        assert after[entity].keys_by_folded is before[entity].keys_by_folded
+    assert after["actor"].rollup(("russia",)) is None  # affiliations may change without names
 
     # An actor's affiliation changed: its roll-ups follow, from the same names.
     edit(seed_folder / "facts.toml", 'role = "Russian President"\naffiliation = "russia"',
@@ -329,28 +340,28 @@ async def test_a_load_that_changes_no_name_keeps_the_indexes_it_did_not_change(
 async def test_a_load_that_changes_names_rebuilds_that_index(
         store: Store, seeds: Path, seed_folder: Path, old: str, new: str, entity: str) -> None:
     await warmed(store)
-    before = names._cache[store][1][entity]
+    before = store.names.cached()[entity]
     edit(seed_folder / "facts.toml", old, new)
     await store.load(seeds)
     await warmed(store)
-    after = names._cache[store][1][entity]
+    after = store.names.cached()[entity]
     assert after != before
-    assert after == await store.call(names._build_on, entity)
+    assert after == await store.call(names.build_index, entity)
     assert after.keys_by_folded is not before.keys_by_folded
 
 
 async def test_a_new_title_rebuilds_the_article_index_only(
         store: Store, seeds: Path, seed_folder: Path) -> None:
     await warmed(store)
-    before = dict(names._cache[store][1])
+    before = dict(store.names.cached())
     text = (seed_folder / "facts.toml").read_text(encoding="utf-8")
     title = text.split('title = "', 1)[1].split('"', 1)[0]
     edit(seed_folder / "facts.toml", f'title = "{title}"', f'title = "{title}, updated"')
     await store.load(seeds)
     await warmed(store)
-    after = names._cache[store][1]
+    after = store.names.cached()
     assert after["article"] != before["article"]
-    assert after["article"] == await store.call(names._build_on, "article")
+    assert after["article"] == await store.call(names.build_index, "article")
     assert after["actor"].keys_by_folded is before["actor"].keys_by_folded
     assert after["topic"].keys_by_folded is before["topic"].keys_by_folded
 
@@ -370,8 +381,8 @@ async def test_a_load_by_another_process_is_never_hidden_by_a_kept_index(
         edit(seed_folder / "facts.toml", P7_STANCE, P7_STANCE.replace('"unclear"', '"opposes"'))
     await store.load(seeds)
     await warmed(store)
-    index = names._cache[store][1]["article"]
-    assert index == await store.call(names._build_on, "article")
+    index = store.names.cached()["article"]
+    assert index == await store.call(names.build_index, "article")
     assert index.resolve("Brand New Title")
 
 

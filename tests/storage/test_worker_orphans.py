@@ -21,12 +21,12 @@ CHILD = """
 import asyncio, sys, threading
 from pathlib import Path
 
-import storage.store
+import storage.load.pipeline
 from storage.store import Store
 from tests.factory import write_sheet
 
-storage.store.STREAM_AT = 2
-storage.store.BATCH = 3
+storage.load.pipeline.STREAM_AT = 2
+storage.load.pipeline.BATCH = 3
 root = Path(sys.argv[1])
 for i in range(12):
     write_sheet(root / "seeds" / f"a{i}", f"a{i}", positions=3)
@@ -35,7 +35,7 @@ def validating(*args, **kwargs):
     print("validating", flush=True)
     threading.Event().wait()
 
-storage.store._compare_batch = validating
+storage.load.pipeline.compare_batch = validating
 
 async def main():
     store = await Store.open(root / "db.sqlite3")
@@ -93,6 +93,9 @@ def test_a_load_killed_mid_validation_leaves_no_process_behind(tmp_path: Path) -
         try:
             assert child.stdout is not None
             assert child.stderr is not None
+            # A guard, never reached when sound: a child that never gets there fails the test.
+            ready, _, _ = select.select([child.stdout], [], [], 60)
+            assert ready, "the load never reached its validation"
             line = child.stdout.readline()
             assert line == b"validating\n", child.stderr.read()
             started = processes_with(marker) - {child.pid}

@@ -1,7 +1,7 @@
 """How a load writes an article's rows: the columns of each table, the rows stored for some
 articles, and the statements that turn them into new rows, writing only what differs; the
 full-text index set aside during a first load. Functions ending in ``_on`` run on the
-writer connection's thread, inside the load's transaction (storage.store)."""
+writer connection's thread, inside the load's transaction (storage.load.pipeline)."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from storage.db import chunks
 from storage.rows import SheetRows
 
 # Each table a load writes: its columns, in the order of storage.rows' tuples (articles: and
-# then file_stamp, added by storage.store._rows), and the columns that identify a row (names: none, its rows
-# are a multiset).
+# then file_stamp, added by storage.load.workers.sheets_rows), and the columns that identify a
+# row (names: none, its rows are a multiset).
 COLUMNS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "articles": (("slug", "title", "outlet", "url", "published", "language", "body", "folder",
                   "content_hash", "payload", "loaded_at", "file_stamp"), ("slug",)),
