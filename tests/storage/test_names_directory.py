@@ -293,14 +293,14 @@ async def test_the_answers_use_the_new_names_at_once(loaded: Store, archive: Pat
 
 async def test_an_affiliation_dropped_from_its_only_article_leaves_the_roll_up(
         loaded: Store, archive: Path) -> None:
-    from storage.queries import _rollup
+    from storage.queries.options import roll_up
 
     link = (await loaded.rows("SELECT l.affiliation, l.key, ar.folder FROM affiliations l "
                               "JOIN actors a ON a.key = l.key AND a.affiliation = l.affiliation "
                               "JOIN articles ar ON ar.slug = a.article "
                               "WHERE l.articles = 1 ORDER BY l.key LIMIT 1"))[0]
     parent, key = link["affiliation"], link["key"]
-    assert key in (await _rollup(loaded, (parent,)))[0]
+    assert key in (await roll_up(loaded, (parent,)))[0]
     facts_path = Path(link["folder"]) / "facts.toml"
     original = facts_path.read_text(encoding="utf-8")
     start, end = actor_block(original, key)
@@ -309,8 +309,8 @@ async def test_an_affiliation_dropped_from_its_only_article_leaves_the_roll_up(
     facts_path.write_text(original[:start] + block + original[end:], encoding="utf-8")
     await loaded.load(archive)
     await assert_directory_is_the_scan(loaded)
-    assert key not in (await _rollup(loaded, (parent,)))[0]
+    assert key not in (await roll_up(loaded, (parent,)))[0]
     facts_path.write_text(original, encoding="utf-8")  # and back
     await loaded.load(archive)
     await assert_directory_is_the_scan(loaded)
-    assert key in (await _rollup(loaded, (parent,)))[0]
+    assert key in (await roll_up(loaded, (parent,)))[0]

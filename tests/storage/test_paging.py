@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+import storage.queries.planner
 from storage import queries
 from storage.results import Page
 from storage.store import Store
@@ -111,7 +112,7 @@ async def test_who_follows_an_affiliation_the_newest_article_leaves_out(store: S
 async def test_both_ways_of_reading_a_page_give_the_same_pages(
         store: Store, seeds: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A page is read by walking the articles in answer order or by sorting every match,
-    whichever costs less (queries.WALK_COST): forced each way, every filter pages alike."""
+    whichever costs less (storage.queries.planner.WALK_COST): forced each way, every filter pages alike."""
     write_sheet(seeds / "long", SLUG, positions=23)
     await store.load(seeds)
     runs: list[Callable[[Page | None], Awaitable[Any]]] = [
@@ -127,7 +128,7 @@ async def test_both_ways_of_reading_a_page_give_the_same_pages(
         whole = await run(None)
         assert whole.items
         for cost in (0, 10**9):  # always walk; never walk
-            monkeypatch.setattr(queries, "WALK_COST", cost)
+            monkeypatch.setattr(storage.queries.planner, "WALK_COST", cost)
             pages = [await run(Page(n, 3)) for n in range(1, -(-len(whole.items) // 3) + 1)]
             assert [item for p in pages for item in p.items] == list(whole.items)
             assert all(p.total == len(whole.items) for p in pages)

@@ -8,6 +8,7 @@ from typing import Any, Protocol
 
 import pytest
 
+import storage.queries.options
 from storage import queries
 from storage.queries import HIT_END, HIT_START
 from storage.results import (
@@ -150,13 +151,13 @@ async def test_kremlin_rolls_up_peskov_but_not_lavrov(store):
 
 async def test_a_roll_up_is_remembered_until_the_next_load(store, seeds, monkeypatch):
     found: list[tuple[str, ...]] = []
-    members_on = queries._members_on
+    members_on = storage.queries.options.members_on
 
     def counting(conn: Any, keys: tuple[str, ...]) -> tuple[str, ...]:
         found.append(keys)
         return members_on(conn, keys)
 
-    monkeypatch.setattr(queries, "_members_on", counting)
+    monkeypatch.setattr(storage.queries.options, "members_on", counting)
     first = await queries.positions(store, actor="Kremlin")
     again = await queries.quotes(store, speaker="the Kremlin")
     assert found == [("kremlin",)]  # the second answer found it remembered
