@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import shutil
 import socket
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
+import aiosqlite
 import pytest
 
 import bot.client
+import storage.connections
+import storage.db
 from storage.store import Store
 
 REPO = Path(__file__).resolve().parent.parent
@@ -37,6 +40,25 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
         return real_connect(self, address)
 
     monkeypatch.setattr(socket.socket, "connect", guarded)
+
+
+@pytest.fixture(autouse=True)
+def no_connection_left_open(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Every database connection a test opened is stopped after it, closed or not: a test
+    that fails before closing its store would otherwise leave the connections' threads
+    running, and the test run would never exit (CI would wait for its timeout)."""
+    opened: list[aiosqlite.Connection] = []
+    real_connect = storage.db.connect
+
+    async def tracking(*args: Any, **kwargs: Any) -> aiosqlite.Connection:
+        conn = await real_connect(*args, **kwargs)
+        opened.append(conn)
+        return conn
+
+    monkeypatch.setattr(storage.connections, "connect", tracking)
+    yield
+    for conn in opened:
+        conn.stop()  # closes the connection on its thread, which then ends
 
 
 @pytest.fixture

@@ -31,7 +31,7 @@ from storage.load.diff import (
     kind_diffs,
     merge,
 )
-from storage.load.plan import Plan, make_plan, removed_articles, slug_clash
+from storage.load.plan import Plan, SlugCheck, make_plan, removed_articles
 from storage.load.scan import Articles, Scan, Stored, scan_folders, stored_on
 from storage.load.workers import Batch, read_batch, start_workers, worker_pool, workers
 from storage.load.writes import (
@@ -46,7 +46,7 @@ from storage.load.writes import (
     write_ops,
 )
 from storage.names import ENTITIES, NameCache, update_directory
-from storage.sheets import FACTS_FILE, Problem, SheetError
+from storage.sheets import Problem, SheetError
 
 # A load with more sheets to read than STREAM_AT (a first start on a big archive, a full reload)
 # streams them BATCH at a time through the one transaction, so its memory stays flat.
@@ -137,17 +137,8 @@ class Loader:
                                  tuple[str, ...]]:
         """A large load, batch by batch; the same checks, diff and result as make_plan's path
         (only the order of ids within a diff may differ)."""
-        wanted = set(slugs) if slugs is not None else None
-        unchanged = [s for s in scan.unchanged if wanted is None or s in wanted]
-        unchanged_set = set(unchanged)
-        kept = {slug: folder for folder, (slug, *_) in stored.items()
-                if folder in scan.found and slug in unchanged_set}
+        check = SlugCheck(scan, stored, slugs)
         read_problems: list[Problem] = []
-        duplicates: list[Problem] = []
-        clashes: list[Problem] = []
-        seen: set[str] = set()
-        first: dict[str, str] = {}
-        sheet_folders: set[str] = set()
         loaded: list[str] = []
         lists = diff_lists()
         batches = [scan.to_read[i:i + BATCH] for i in range(0, len(scan.to_read), BATCH)]
@@ -178,23 +169,14 @@ class Loader:
                 if i + ahead < len(batches):  # keep reading ahead while this batch is written
                     pending.append(submit(batches[i + ahead]))
                 read_problems.extend(problems)
-                seen.update(slug for slug, _ in sheets)
-                if wanted is not None:
+                check.read(slug for slug, _ in sheets)
+                if check.wanted is not None:
                     rows = [r for r, (slug, _) in zip(rows, sheets, strict=True)
-                            if slug in wanted]
-                    sheets = [(slug, folder) for slug, folder in sheets if slug in wanted]
-                for slug, folder in sheets:  # as duplicate_slugs and make_plan report them
-                    if slug in first:
-                        duplicates.append(Problem(str(Path(folder) / FACTS_FILE), None,
-                                                  "article.slug", f"slug {slug!r} is already "
-                                                                  f"used by {first[slug]}"))
-                    else:
-                        first[slug] = folder
-                    clash = slug_clash(slug, folder, kept)
-                    if clash:
-                        clashes.append(clash)
-                    sheet_folders.add(folder)
-                if read_problems or duplicates or clashes:
+                            if check.is_wanted(slug)]
+                    sheets = [(slug, folder) for slug, folder in sheets if check.is_wanted(slug)]
+                for slug, folder in sheets:
+                    check.add(slug, folder)
+                if read_problems or check.refused:
                     continue  # refused: keep checking the rest, write nothing
                 if not dry_run and not began:
                     fts_trigger = await self._begin(first=not known)
@@ -214,15 +196,12 @@ class Loader:
                 if not dry_run:
                     await self._insert(flat, replaced, changes, stored_rows)
                 del stored_rows
-            slug_problems = [] if wanted is None else [
-                Problem(str(scan.root), None, "", f"no article with slug {slug!r}")
-                for slug in sorted(wanted - (seen | set(scan.unchanged)))]
-            problems = [*read_problems, *slug_problems, *duplicates, *clashes]
+            problems = [*read_problems, *check.problems(scan)]
             if problems:
                 raise SheetError(problems)
-            new_slugs = set(first)
-            removed = tuple(removed_articles(scan, articles, new_slugs, unchanged_set, sheet_folders,
-                                     limited=slugs is not None))
+            removed = tuple(removed_articles(scan, articles, set(check.first),
+                                             set(check.unchanged), check.folders,
+                                             limited=slugs is not None))
             old = await self._old_payloads([s for s in removed if s in known])
             part, changes = await asyncio.to_thread(compare_lists, [], removed, old, known,
                                                     loaded_at)
@@ -248,7 +227,7 @@ class Loader:
         finally:
             if pool is not None:
                 await asyncio.to_thread(pool.shutdown, wait=True, cancel_futures=True)
-        return kind_diffs(lists), tuple(loaded), tuple(unchanged), removed
+        return kind_diffs(lists), tuple(loaded), tuple(check.unchanged), removed
 
     async def _on_writer(self, fn: Callable[..., R], *args: Any) -> R:
         """``fn(sqlite3_connection, *args)`` on the writer's thread, in one trip: bulk reads

@@ -3,7 +3,7 @@ read and checked (slugs unique, against the unchanged articles too)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,7 +11,7 @@ from storage.load.scan import Articles, Scan, Stored
 from storage.load.workers import read_sheets, sheets_rows
 from storage.load.writes import flat_rows
 from storage.rows import SheetRows
-from storage.sheets import FACTS_FILE, Problem, SheetError, duplicate_slugs
+from storage.sheets import FACTS_FILE, Problem, SheetError
 
 
 @dataclass(frozen=True)
@@ -27,36 +27,70 @@ class Plan:
 
 
 def make_plan(scan: Scan, stored: Stored, articles: Articles, slugs: Sequence[str] | None,
-          loaded_at: str) -> Plan:
+              loaded_at: str) -> Plan:
     """Runs in a worker thread: reads and validates the sheets, off the event loop."""
     sheets, problems, stamps = read_sheets(scan.to_read, scan.display_root, scan.now_ns)
-    unchanged = scan.unchanged
-    if slugs is not None:
-        wanted = set(slugs)
-        known = {s.article.slug for s in sheets} | set(unchanged)
-        for slug in sorted(wanted - known):
-            problems.append(Problem(str(scan.root), None, "", f"no article with slug {slug!r}"))
-        sheets = [s for s in sheets if s.article.slug in wanted]
-        unchanged = [s for s in unchanged if s in wanted]
-    # A slug must stay unique against unchanged articles too.
-    unchanged_set = set(unchanged)
-    kept = {slug: folder for folder, (slug, *_) in stored.items()
-            if folder in scan.found and slug in unchanged_set}
-    problems.extend(duplicate_slugs(sheets))
-    problems.extend(p for p in (slug_clash(s.article.slug, s.folder, kept) for s in sheets) if p)
+    check = SlugCheck(scan, stored, slugs)
+    check.read(s.article.slug for s in sheets)
+    sheets = [s for s in sheets if check.is_wanted(s.article.slug)]
+    for sheet in sheets:
+        check.add(sheet.article.slug, sheet.folder)
+    problems = [*problems, *check.problems(scan)]
     if problems:
         raise SheetError(problems)
-    removed = removed_articles(scan, articles, {s.article.slug for s in sheets}, unchanged_set,
-                       {s.folder for s in sheets}, limited=slugs is not None)
+    removed = removed_articles(scan, articles, {s.article.slug for s in sheets},
+                               set(check.unchanged), check.folders, limited=slugs is not None)
     rows = sheets_rows(sheets, stamps, loaded_at)
-    return Plan(rows=rows, unchanged=tuple(unchanged), removed=tuple(removed), flat=flat_rows(rows))
+    return Plan(rows=rows, unchanged=tuple(check.unchanged), removed=tuple(removed),
+                flat=flat_rows(rows))
 
 
-def slug_clash(slug: str, folder: str, kept: dict[str, str]) -> Problem | None:
-    """A sheet whose slug an unchanged article in another folder already has."""
-    other = kept.get(slug)
-    if other is None or other == folder:
-        return None
+class SlugCheck:
+    """A load's rules on slugs, checked sheet by sheet (a streamed load sees its sheets a batch
+    at a time): a load limited to ``slugs`` finds each of them; no two sheets share a slug;
+    no sheet takes the slug of an unchanged article of another folder."""
+
+    def __init__(self, scan: Scan, stored: Stored, slugs: Sequence[str] | None) -> None:
+        self.wanted = set(slugs) if slugs is not None else None
+        self.unchanged = [s for s in scan.unchanged if self.is_wanted(s)]
+        unchanged = set(self.unchanged)
+        self.kept = {slug: folder for folder, (slug, *_) in stored.items()
+                     if folder in scan.found and slug in unchanged}
+        self.seen: set[str] = set()        # every slug read, wanted or not
+        self.first: dict[str, str] = {}    # slug -> the first folder that has it
+        self.folders: set[str] = set()     # folders of the sheets loaded
+        self.duplicates: list[Problem] = []
+        self.clashes: list[Problem] = []
+
+    def is_wanted(self, slug: str) -> bool:
+        return self.wanted is None or slug in self.wanted
+
+    def read(self, slugs: Iterable[str]) -> None:
+        self.seen.update(slugs)
+
+    def add(self, slug: str, folder: str) -> None:
+        """A sheet to load."""
+        if slug in self.first:
+            self.duplicates.append(_taken(slug, folder, self.first[slug]))
+        else:
+            self.first[slug] = folder
+        other = self.kept.get(slug)
+        if other is not None and other != folder:
+            self.clashes.append(_taken(slug, folder, other))
+        self.folders.add(folder)
+
+    @property
+    def refused(self) -> bool:
+        return bool(self.duplicates or self.clashes)
+
+    def problems(self, scan: Scan) -> list[Problem]:
+        missing = [] if self.wanted is None else [
+            Problem(str(scan.root), None, "", f"no article with slug {slug!r}")
+            for slug in sorted(self.wanted - (self.seen | set(self.unchanged)))]
+        return [*missing, *self.duplicates, *self.clashes]
+
+
+def _taken(slug: str, folder: str, other: str) -> Problem:
     return Problem(str(Path(folder) / FACTS_FILE), None, "article.slug",
                    f"slug {slug!r} is already used by {other}")
 

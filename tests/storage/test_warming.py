@@ -279,14 +279,17 @@ async def test_a_build_cancelled_before_it_began_leaves_nobody_waiting(store: St
 async def test_closing_cancelled_while_it_stops_the_build_is_cancelled(
         tmp_path: Path, seeds: Path) -> None:
     store = await Store.open(tmp_path / "db.sqlite3")
-    await store.load(seeds)
-    build = building(store)
-    closing = asyncio.create_task(store.names.stop())
-    await asyncio.sleep(0)  # it has cancelled the build and waits for it to end
-    assert not build.done()
-    closing.cancel()
-    with pytest.raises(asyncio.CancelledError):  # the caller's cancellation, not swallowed
-        await closing
+    # The builder's thread held: the build cannot end before it is stopped (the load hands
+    # memory back after starting it, long enough for a small build to finish).
+    async with threads_busy([store.builder]):
+        await store.load(seeds)
+        build = building(store)
+        closing = asyncio.create_task(store.names.stop())
+        await asyncio.sleep(0)  # it has cancelled the build and waits for it to end
+        assert not build.done()
+        closing.cancel()
+        with pytest.raises(asyncio.CancelledError):  # the caller's cancellation, not swallowed
+            await closing
     await asyncio.wait([build])
     await store.close()
 
