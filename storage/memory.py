@@ -37,7 +37,7 @@ async def no_full_collections() -> AsyncIterator[None]:
     """For the length of a load, Python's cyclic garbage collector makes no full collection.
     A load allocates (parsing, validating, rows) enough for full collections to run during
     it, and each walked the whole heap, the bot's caches included, holding the GIL and so the
-    event loop: 40-100 ms each at 10,000 articles. The young generations are still collected
+    event loop for tens of milliseconds. The young generations are still collected
     (each walks only what was allocated since the one before); full collections resume
     after the last load running in the process ends. A threshold, not gc.freeze(): unfreezing
     after a load would undo the bot's freeze of what start-up built (bot.client)."""

@@ -114,7 +114,7 @@ class SearchHit:
     article: str
     kind: str
     text: str
-    snippet: str  # with [ and ] around matched words
+    snippet: str  # matched words between storage.queries.HIT_START and HIT_END (render marks them)
 
 
 @dataclass(frozen=True)

@@ -122,8 +122,7 @@ class Loader:
         """After a load, applied or not: the writer's page cache emptied (the next load reads
         what it needs again, from the operating system's file cache) and the memory freed
         handed back (storage.memory). The bot then holds its answers' working set, not the
-        high-water mark of its biggest load: 152 -> 88 MB after a full reload of 10,000
-        articles."""
+        high-water mark of its biggest load."""
         try:
             yield
         finally:

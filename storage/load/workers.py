@@ -62,12 +62,9 @@ def read_batch(folders: Sequence[str], display_root: Path, loaded_at: str, now_n
 
 def workers(*, first: bool) -> int:
     """How many worker processes read a streamed load. The first load into an empty database
-    (at start-up, in setup_hook, before the gateway connects) takes every core: it is the one
-    whose length is felt. A reload runs while the bot answers: it leaves a core to this
-    process (the event loop, the writer, the batches coming back). With both cores reading,
-    the loop waited 4-9 ms at a time for a CPU and its longest stall during a full reload of
-    10,000 articles was 18-21.5 ms; with one, 13-15.5 ms, for a reload about 20 % longer
-    (34-44 -> 42-50 s; five runs each, alternating)."""
+    (in setup_hook, before the gateway connects) takes every core: its length is what is felt.
+    A reload runs while the bot answers: it leaves a core to the event loop and the writer
+    (shorter stalls for a somewhat longer reload: benchmarks/RESULTS.md, round 4)."""
     cores = os.cpu_count() or 1
     return cores if first else max(1, cores - 1)
 
@@ -80,7 +77,7 @@ def worker_pool(workers: int) -> ProcessPoolExecutor | None:
         return None
     try:
         # Niced: they take the cores this process leaves idle, and never the event loop's
-        # turn (with every core busy validating, the loop's wake-ups came 20-60 ms late).
+        # turn (with every core busy validating, the loop woke late).
         return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
                                    initializer=_start_worker, initargs=(WORKER_NICE,))
     except (OSError, NotImplementedError, ValueError):

@@ -35,9 +35,8 @@ _HIGH = "\U0010ffff"    # sorts after every folded name: the end of a prefix ran
 class NameIndex:
     entity: str
     # folded name -> the keys it names, sorted. Tuples of strings, not sets: the cyclic
-    # garbage collector stops tracking them, and a full collection of a bot with 10,000
-    # articles' indexes walked 65,000 sets and lists (27 ms, holding the event loop) that it
-    # now skips (5 ms).
+    # garbage collector does not track them, so a full collection (holding the event loop)
+    # skips the tens of thousands of them a large archive's indexes hold.
     keys_by_folded: dict[str, tuple[str, ...]]
     display: dict[str, str]        # key -> display name
     folded: tuple[str, ...] = field(init=False)  # every folded name, sorted (for bisect)
