@@ -10,17 +10,26 @@ import dataclasses
 import json
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, Literal, get_args
 
-ACTOR_KINDS = ("person", "organisation", "country", "other")
-STANCES = ("supports", "opposes", "mixed", "unclear", "no-comment")
-CLAIM_STATUSES = ("disputed", "unverified", "confirmed", "false")
-RESPONSES = ("rejects", "supports", "contradicts")
-QUESTION_STATUSES = ("open", "answered")
-
+# The vocabularies a sheet's values come from, as types mypy checks and as tuples to list.
+ActorKind = Literal["person", "organisation", "country", "other"]
+Stance = Literal["supports", "opposes", "mixed", "unclear", "no-comment"]
+ClaimStatus = Literal["disputed", "unverified", "confirmed", "false"]
+ResponseKind = Literal["rejects", "supports", "contradicts"]
+QuestionStatus = Literal["open", "answered"]
 # The kinds of fact a sheet holds, in the order answers and diffs list them.
-FACT_KINDS = ("position", "quote", "claim", "response", "question", "event")
-DIFF_KINDS = ("article", "actor", "topic", *FACT_KINDS)
+FactKind = Literal["position", "quote", "claim", "response", "question", "event"]
+# What a load's diff counts: the facts, and the articles, actors and topics they stand in.
+DiffKind = Literal["article", "actor", "topic", FactKind]
+
+ACTOR_KINDS: tuple[ActorKind, ...] = get_args(ActorKind)
+STANCES: tuple[Stance, ...] = get_args(Stance)
+CLAIM_STATUSES: tuple[ClaimStatus, ...] = get_args(ClaimStatus)
+RESPONSES: tuple[ResponseKind, ...] = get_args(ResponseKind)
+QUESTION_STATUSES: tuple[QuestionStatus, ...] = get_args(QuestionStatus)
+FACT_KINDS: tuple[FactKind, ...] = get_args(FactKind)
+DIFF_KINDS: tuple[DiffKind, ...] = ("article", "actor", "topic", *FACT_KINDS)
 
 
 @dataclass(frozen=True)
@@ -37,7 +46,7 @@ class Article:
 class Actor:
     key: str
     name: str
-    kind: str
+    kind: ActorKind
     evidence: tuple[str, ...]
     aliases: tuple[str, ...] = ()
     role: str | None = None
@@ -56,7 +65,7 @@ class Position:
     id: str
     actor: str
     topic: str
-    stance: str
+    stance: Stance
     summary: str
     evidence: tuple[str, ...]
     via: str | None = None
@@ -79,7 +88,7 @@ class Quote:
 class Response:
     id: str  # r1, r2... in order under its claim
     actor: str
-    response: str
+    response: ResponseKind
     summary: str
     evidence: tuple[str, ...]
     via: str | None = None
@@ -90,7 +99,7 @@ class Claim:
     id: str
     claimant: str
     claim: str
-    status: str
+    status: ClaimStatus
     evidence: tuple[str, ...]
     topic: str | None = None
     responses: tuple[Response, ...] = ()
@@ -100,7 +109,7 @@ class Claim:
 class Question:
     id: str
     question: str
-    status: str
+    status: QuestionStatus
     evidence: tuple[str, ...]
     topic: str | None = None
     actors: tuple[str, ...] = ()

@@ -8,6 +8,7 @@ import logging
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 from storage.db import StoreError
 from storage.load import LoadReport
@@ -26,9 +27,14 @@ class Requester:
     guild_id: int | None = None
 
 
+# What a reload did: applied (or unchanged, or checked in a dry run) when it ran; refused
+# (problems in the sheets), failed (the database), or busy (another reload was running).
+ReloadResult = Literal["applied", "unchanged", "checked", "refused", "failed", "busy"]
+
+
 @dataclass(frozen=True)
 class ReloadOutcome:
-    result: str  # applied, unchanged, checked (dry run), refused, failed, busy
+    result: ReloadResult
     scope: str
     dry_run: bool
     report: LoadReport | None = None
@@ -73,7 +79,8 @@ async def reload(store: Store, root: Path, requester: Requester, *, article: str
         except StoreError as exc:
             outcome = ReloadOutcome("failed", scope, dry_run, error=str(exc))
         else:
-            result = "checked" if dry_run else ("applied" if report.changed_anything else "unchanged")
+            result: ReloadResult = ("checked" if dry_run else
+                                    "applied" if report.changed_anything else "unchanged")
             outcome = ReloadOutcome(result, scope, dry_run, report=report, seconds=report.seconds)
     if outcome.result == "busy":
         # The audit row waits for the running load to finish (writes never join its

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from storage.model import ClaimStatus, FactKind, QuestionStatus, ResponseKind, Stance
+
 
 @dataclass(frozen=True)
 class ArticleRef:
@@ -41,7 +43,7 @@ class PositionItem:
     actor_name: str
     topic: str
     topic_name: str
-    stance: str
+    stance: Stance
     summary: str
     evidence: tuple[str, ...]
     via: str | None
@@ -66,7 +68,7 @@ class ResponseItem:
     fact_id: str
     actor: str
     actor_name: str
-    response: str
+    response: ResponseKind
     summary: str
     via: str | None
     evidence: tuple[str, ...]
@@ -79,7 +81,7 @@ class ClaimItem:
     claimant: str
     claimant_name: str
     claim: str
-    status: str
+    status: ClaimStatus
     evidence: tuple[str, ...]
     responses: tuple[ResponseItem, ...]
 
@@ -89,7 +91,7 @@ class QuestionItem:
     fact_id: str
     article: str
     question: str
-    status: str
+    status: QuestionStatus
     topic_name: str | None
     actor_names: tuple[str, ...]
     answer: str | None
@@ -112,7 +114,7 @@ class EventItem:
 class SearchHit:
     fact_id: str
     article: str
-    kind: str
+    kind: FactKind
     text: str
     snippet: str  # matched words between storage.queries.HIT_START and HIT_END (render marks them)
 

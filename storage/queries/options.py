@@ -7,6 +7,7 @@ import sqlite3
 from collections.abc import Sequence
 
 from storage.connections import fetchall
+from storage.model import FactKind
 from storage.names import NameIndex
 from storage.queries.planner import Filters, column_in
 from storage.results import Match, NotFound
@@ -39,7 +40,8 @@ async def filter_by(store: Store, f: Filters, option: str, entity: str, value: s
         f.add(column_in(column, match.keys))
 
 
-async def involving(store: Store, f: Filters, kind: str, option: str, value: str | None) -> None:
+async def involving(store: Store, f: Filters, kind: FactKind, option: str,
+                    value: str | None) -> None:
     """Only the facts of ``kind`` that involve the actor ``value`` names, or one affiliated
     to it (fact_actors: speaker, respondents, actors named)."""
     match = await resolve(store, f, option, "actor", value, rollup=True)

@@ -16,6 +16,7 @@ from enum import Enum
 from typing import Any
 
 from storage.connections import fetchall
+from storage.model import FactKind
 from storage.results import Match, NotFound, Page
 
 ORDER = "ar.published IS NULL, ar.published DESC, ar.slug, f.seq"
@@ -63,7 +64,7 @@ def in_list(column: str, values: Sequence[str]) -> str:
     return f"{column} IN ({','.join('?' for _ in values)})"
 
 
-def kind_is(kind: str) -> Part:
+def kind_is(kind: FactKind) -> Part:
     return Part(f"f.kind = '{kind}'", role=Role.KIND)
 
 
@@ -94,7 +95,7 @@ class Filters:
     def add(self, part: Part) -> None:
         self.parts.append(part)
 
-    def involving(self, kind: str, keys: Sequence[str]) -> None:
+    def involving(self, kind: FactKind, keys: Sequence[str]) -> None:
         """Facts of ``kind`` that involve one of ``keys`` (as speaker, actor, respondent...)."""
         self.involved = (tuple(keys), kind)
         self.add(Part(f"f.id IN (SELECT fact {self._involved_from()})", (*keys, kind),

@@ -7,6 +7,7 @@ import sqlite3
 from dataclasses import dataclass
 
 from storage.connections import fetchall, lazy_snapshot
+from storage.model import FactKind
 from storage.queries.items import (
     Responses,
     claim_items,
@@ -105,6 +106,6 @@ def _profile_on(conn: sqlite3.Connection, key: str) -> _Profile:
                     refs_on(conn, slugs))
 
 
-def _own(key: str, kind: str) -> Filters:
+def _own(key: str, kind: FactKind) -> Filters:
     """The facts of one kind held, said or made by one actor (no roll-up)."""
     return Filters([Part("f.kind = ?", (kind,), Role.KIND), Part("f.actor = ?", (key,))])
