@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
+
+import pytest
+
+from storage.store import Store
 
 
 def write_sheet(folder: Path, slug: str, positions: int = 0, summary_words: int = 12,
@@ -28,3 +35,22 @@ def write_sheet(folder: Path, slug: str, positions: int = 0, summary_words: int 
                   f'evidence = "Minister Alpha said point number {i} matters."', ""]
     (folder / "facts.toml").write_text("\n".join(lines), encoding="utf-8")
     return folder
+
+
+@contextlib.contextmanager
+def failing_writes(store: Store, fails: Callable[[str, int], bool]) -> Iterator[list[str]]:
+    """The store's writer raises RuntimeError("disk on fire") on a batch of rows (executemany)
+    when ``fails(statement, how many statements were sent)`` says so. Yields the statements
+    sent, in order."""
+    real = store.writer.executemany
+    sent: list[str] = []
+
+    async def failing(sql: str, params: Any) -> Any:
+        sent.append(sql)
+        if fails(sql, len(sent)):
+            raise RuntimeError("disk on fire")
+        return await real(sql, params)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(store.writer, "executemany", failing)
+        yield sent

@@ -12,7 +12,7 @@ import pytest
 import storage.load.pipeline
 import storage.store
 from storage.store import Store
-from tests.factory import write_sheet
+from tests.factory import failing_writes, write_sheet
 
 ARTICLES = 9
 
@@ -76,20 +76,16 @@ async def test_a_failed_first_load_leaves_an_empty_database_with_its_trigger(
     write_corpus(root)
     async with await Store.open(tmp_path / "db.sqlite3") as store:
         trigger = await trigger_sql(store)
-        real = store.writer.executemany
         inserted: list[str] = []
 
-        async def failing(sql: str, params: Any) -> Any:
+        def second_batch(sql: str, _: int) -> bool:
             if sql.startswith("INSERT INTO facts "):
                 inserted.append(sql)
-                if len(inserted) == 2:  # the second batch
-                    raise RuntimeError("disk on fire")
-            return await real(sql, params)
+            return len(inserted) == 2
 
-        with monkeypatch.context() as patch:
-            patch.setattr(store.writer, "executemany", failing)
-            with pytest.raises(RuntimeError, match="disk on fire"):
-                await store.load(root)
+        with failing_writes(store, second_batch), pytest.raises(RuntimeError,
+                                                                 match="disk on fire"):
+            await store.load(root)
         assert not store.writer.in_transaction
         assert await trigger_sql(store) == trigger
         for table in ("articles", "facts", "facts_fts"):

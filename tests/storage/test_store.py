@@ -24,6 +24,7 @@ from storage.model import DIFF_KINDS, Sheet
 from storage.rows import SheetRows
 from storage.sheets import SheetError
 from storage.store import Store
+from tests.factory import failing_writes
 from tests.storage.test_names_directory import assert_directory_is_the_scan
 
 SLUG = "kremlin-peacekeepers"
@@ -161,6 +162,23 @@ async def answers(store: Store) -> dict[str, object]:
         "source": await queries.source(store, fid("p2")),
         "ids": await queries.fact_ids(store, "", limit=10_000),
     }
+
+
+async def assert_untouched(store: Store, before: dict[str, object], counts: dict[str, int],
+                           generation: int) -> None:
+    """A load that failed left everything as it was: no transaction open, the same facts
+    answering, the same rows, no new generation."""
+    assert not store.writer.in_transaction
+    assert store.generation == generation
+    assert await answers(store) == before
+    assert await row_counts(store) == counts
+
+
+async def assert_p7_applies(store: Store, seeds: Path) -> None:
+    """The load a test made fail (p7 edited to "opposes") now goes through."""
+    report = await store.load(seeds)
+    assert changes(report) == {"position": KindDiff(changed=(fid("p7"),))}
+    assert await stance(store, fid("p7")) == "opposes"
 
 
 async def stance(store: Store, fact_id: str) -> str:
@@ -634,33 +652,20 @@ async def test_write_failing_after_the_deletes_rolls_back(store, seeds, seed_fol
     counts = await row_counts(store)
     generation = store.generation
     edit(seed_folder / "facts.toml", P7_STANCE, P7_STANCE.replace('"unclear"', '"opposes"'))
-    real = store.writer.executemany
-    ran: list[str] = []
-
-    async def failing(sql: str, params: Any) -> Any:
-        ran.append(sql)
-        if sql.startswith(("INSERT INTO facts", "UPDATE facts")):
-            raise RuntimeError("disk on fire")
-        return await real(sql, params)
-
-    with monkeypatch.context() as patch:
-        patch.setattr(store.writer, "executemany", failing)
-        with pytest.raises(RuntimeError, match="disk on fire"):
-            await store.load(seeds)
+    with failing_writes(store, lambda sql, _: sql.startswith(("INSERT INTO facts",
+                                                              "UPDATE facts"))) as ran, \
+            pytest.raises(RuntimeError, match="disk on fire"):
+        await store.load(seeds)
     assert any(sql.startswith("UPDATE articles") for sql in ran)  # failed after a write
-    assert not store.writer.in_transaction
-    assert store.generation == generation
-    assert await answers(store) == before
-    assert await row_counts(store) == counts
+    await assert_untouched(store, before, counts, generation)
     # The store still works: the same load now goes through.
-    report = await store.load(seeds)
-    assert changes(report) == {"position": KindDiff(changed=(fid("p7"),))}
-    assert await stance(store, fid("p7")) == "opposes"
+    await assert_p7_applies(store, seeds)
 
 
 async def test_constraint_violation_mid_write_rolls_back(store, seeds, seed_folder, monkeypatch):
     before = await answers(store)
     counts = await row_counts(store)
+    generation = store.generation
     edit(seed_folder / "facts.toml", P7_STANCE, P7_STANCE.replace('"unclear"', '"opposes"'))
     real = storage.rows.sheet_rows
 
@@ -673,11 +678,8 @@ async def test_constraint_violation_mid_write_rolls_back(store, seeds, seed_fold
         patch.setattr(storage.load.workers, "sheet_rows", duplicated)
         with pytest.raises((sqlite3.IntegrityError, StoreError)):
             await store.load(seeds)
-    assert not store.writer.in_transaction
-    assert await answers(store) == before
-    assert await row_counts(store) == counts
-    report = await store.load(seeds)
-    assert changes(report) == {"position": KindDiff(changed=(fid("p7"),))}
+    await assert_untouched(store, before, counts, generation)
+    await assert_p7_applies(store, seeds)
 
 
 def _tokens(text: str) -> set[str]:
@@ -745,9 +747,5 @@ async def test_locked_database_refuses_the_load_and_loses_nothing(tmp_path, seed
             blocker.execute("ROLLBACK")
             blocker.close()
         assert not store.loading
-        assert store.generation == generation
-        assert await answers(store) == before
-        assert await row_counts(store) == counts
-        report = await store.load(seeds)
-        assert changes(report) == {"position": KindDiff(changed=(fid("p7"),))}
-        assert await stance(store, fid("p7")) == "opposes"
+        await assert_untouched(store, before, counts, generation)
+        await assert_p7_applies(store, seeds)
