@@ -25,7 +25,7 @@ from storage.rows import SheetRows
 from storage.sheets import SheetError
 from storage.store import Store
 from tests.factory import failing_writes
-from tests.storage.test_names_directory import assert_directory_is_the_scan
+from tests.storage.names.test_directory import assert_directory_is_the_scan
 
 SLUG = "kremlin-peacekeepers"
 SECOND = "second-story"
