@@ -84,6 +84,11 @@ class Connections:
         self._builder_pool.put_nowait(self.builder)
 
     @property
+    def idle_readers(self) -> int:
+        """Pooled connections no snapshot holds now."""
+        return self._pool.qsize()
+
+    @property
     def reader(self) -> aiosqlite.Connection:
         """A read connection for a single statement, when no snapshot is open."""
         return self.single

@@ -70,12 +70,12 @@ class NameIndex:
         exact = self.keys_by_folded.get(wanted)
         if exact:
             return self._match(query, exact, corrected=False)
-        typo = self._typo(wanted)
+        typo = self.typo_keys(wanted)
         if typo:
             return self._match(query, typo, corrected=True)
         return NotFound(self.entity, query, self.suggest(wanted))
 
-    def _typo(self, wanted: str) -> frozenset[str] | None:
+    def typo_keys(self, wanted: str) -> frozenset[str] | None:
         """Keys within a small edit distance, when they all point to one thing."""
         if len(wanted) < 4:
             return None

@@ -167,7 +167,7 @@ async def cancelled_while_queued(store: Store, reading: Coroutine[Any, Any, None
     async with threads_busy(store.readers) as release:
         task = asyncio.create_task(reading)
         await asyncio.sleep(0)  # its first step takes a connection and sends a statement
-        assert store._pool.qsize() == READERS - 1
+        assert store.idle_readers == READERS - 1
         task.cancel()
         release.set()
         with pytest.raises(asyncio.CancelledError):
