@@ -10,6 +10,7 @@ import math
 import os
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -138,3 +139,23 @@ def test_steal_is_read_per_cpu() -> None:
         return
     assert 1 <= len(stolen) <= (os.cpu_count() or 1)  # the CPUs online
     assert all(ms >= 0 and ms % 10 == 0 for ms in stolen)
+
+
+def test_compare_flags_only_what_got_worse_beyond_the_noise() -> None:
+    from benchmarks.compare import compare
+
+    def run(scale: float, first_load: float) -> dict[str, Any]:
+        entry = {"label": "who <name>", "p50_ms": 1.0 * scale, "p99_ms": 3.0 * scale}
+        return {"first_load": {"seconds": first_load},
+                "startup": {"seconds": 0.2, "first_answer_ms": 5.0},
+                "reload_1pct": {"seconds": 0.8, "max_stall_ms": 8.0, "first_answer_after_ms": 4.0},
+                "reload_all": {"seconds": 50.0, "max_stall_ms": 20.0},
+                "noop": {"p50_ms": 0.2}, "peak_rss_mb_after_first_load": 200.0,
+                "commands": [entry], "broad": []}
+
+    before = [run(1.0, 40.0), run(1.05, 44.0)]
+    rows, worse = compare(before, [run(1.02, 46.0), run(1.0, 47.0)], slack=0.10)
+    assert worse == []  # within the first set's own spread (4 s) and the slack
+    assert len(rows) == 2 + 12
+    rows, worse = compare(before, [run(2.0, 40.0)], slack=0.10)
+    assert worse == ["who <name> p50, ms", "who <name> p99, ms"]
