@@ -121,7 +121,7 @@ TABLES: dict[str, dict[str, FieldSpec]] = {
     },
 }
 
-for _fields in TABLES.values():
+for _fields in (ARTICLE, *TABLES.values()):
     _fields[UNSURE] = _f("text")
 
 TOP_LEVEL = ("article", "actors", "topics", "positions", "quotes", "claims", "questions", "timeline")

@@ -1,0 +1,203 @@
+"""Who says it: the cue (said, told reporters, according to) near a passage, its subject, and
+that subject resolved to an actor through names, pronouns and descriptions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Token
+
+from drafting.actors import ActorTable, Entry
+from drafting.excerpts import vocabulary
+
+SPEECH_VERBS = vocabulary("""
+say tell add claim assert state argue insist note explain write tweet declare announce warn
+suggest conclude reply respond recall acknowledge admit ask answer complain predict promise vow
+emphasize emphasise stress quip joke remark observe comment report testify describe deny contend
+maintain allege concede boast proclaim urge pledge charge accuse counter retort mention post
+lament muse shout yell scream whisper cry continue caution confirm reiterate reveal disclose
+brag grumble mutter agree disagree object protest point thunder blast slam hit fire criticize
+criticise praise call dismiss reject indicate signal believe think feel hope fear expect
+""")
+# Verbs whose clause is a claim reported in indirect speech (a subset, plus verbs of belief
+# and knowledge that PolNeAR also counts as attributions).
+CLAIM_VERBS = vocabulary("""
+say tell claim assert state argue insist note explain write tweet declare announce warn suggest
+conclude reply respond acknowledge admit predict promise vow emphasize emphasise stress remark
+report testify deny contend maintain allege concede boast proclaim pledge charge accuse counter
+mention reveal disclose confirm reiterate indicate signal believe think feel hope fear expect
+know say argue add recall agree complain point show find estimate project predict
+""")
+PERSON_PRONOUNS = {"he": "he", "him": "he", "she": "she", "her": "she"}
+GROUP_PRONOUNS = {"they", "them", "it", "we"}
+# Heads of descriptions that stand for a person ("the spokesman said").
+PERSON_NOUNS = vocabulary("""
+spokesman spokeswoman spokesperson official candidate nominee senator governor president minister
+secretary mogul billionaire businessman businesswoman lawmaker congressman congresswoman mayor
+chairman chairwoman director adviser advisor aide strategist manager leader chief executive
+ambassador diplomat analyst expert professor lawyer attorney judge general commander officer
+spokesperson representative member democrat republican frontrunner front-runner challenger
+incumbent host anchor reporter author economist pollster founder ceo source
+""")
+
+
+@dataclass
+class Speaker:
+    entry: Entry | None  # None: nobody the article names
+    token: Token | None  # the subject as the article writes it
+    how: str  # "name", "pronoun", "description", "unnamed", "context", "none"
+    cue: str
+    cue_token: Token | None = None
+
+    @property
+    def unsure(self) -> str | None:
+        if self.entry is None or self.token is None:
+            return None
+        if self.how == "pronoun":
+            return f"speaker resolved from the pronoun '{self.token.text}'"
+        if self.how == "description":
+            return f"speaker resolved from the description '{_phrase(self.token)}'"
+        return None
+
+
+def _phrase(token: Token) -> str:
+    doc = token.doc
+    return doc[token.left_edge.i:token.i + 1].text
+
+
+def cue_text(verb: Token) -> str:
+    """The cue as the article gives it: the verb with its particle ("pointed out"), or "told
+    reporters"; "according to" as such."""
+    if verb.lower_ == "according":
+        return "according to"
+    parts = [verb]
+    for child in verb.children:
+        if child.dep_ == "prt" or (child.dep_ in ("dobj", "dative") and child.lower_ in (
+                "reporters", "journalists", "supporters", "audience", "crowd", "interviewer")):
+            parts.append(child)
+    parts.sort(key=lambda t: t.i)
+    return " ".join(t.text for t in parts)
+
+
+def subject_of(verb: Token) -> Token | None:
+    """The verb's speaker as written: its subject, the agent of a passive, the object of
+    "according to", or the subject of the verb it hangs from ("went on to say")."""
+    if verb.lower_ == "according":
+        for child in verb.children:
+            if child.dep_ == "prep":
+                for obj in child.children:
+                    if obj.dep_ == "pobj":
+                        return obj
+        return None
+    current: Token | None = verb
+    for _ in range(4):
+        if current is None:
+            break
+        for child in current.children:
+            if child.dep_ in ("nsubj", "csubj") and child.pos_ != "SCONJ":
+                return child
+        for child in current.children:
+            if child.dep_ == "agent":
+                for obj in child.children:
+                    if obj.dep_ == "pobj":
+                        return obj
+        if current.dep_ in ("xcomp", "conj", "advcl", "acl") and current.head is not current:
+            current = current.head
+        else:
+            break
+    return None
+
+
+class Resolver:
+    """Resolves a subject token to an actor of the table."""
+
+    def __init__(self, doc: Doc, table: ActorTable, quoted: list[tuple[int, int]]) -> None:
+        self.doc = doc
+        self.table = table
+        self.quoted = quoted
+
+    def _in_quote(self, char: int) -> bool:
+        return any(a <= char < b for a, b in self.quoted)
+
+    def speaker(self, verb: Token) -> Speaker:
+        cue = cue_text(verb)
+        subject = subject_of(verb)
+        if subject is None:
+            return Speaker(None, None, "none", cue, verb)
+        entry, how = self.resolve(subject)
+        return Speaker(entry, subject, how, cue, verb)
+
+    def resolve(self, token: Token) -> tuple[Entry | None, str]:
+        # An apposition or compound names the person better than its head ("a spokesman for
+        # the campaign, Brian Fallon"; "campaign manager Robby Mook").
+        named = self.table.at(token)
+        if named is not None:
+            return named, "name"
+        for child in token.children:
+            if child.dep_ in ("appos", "compound", "conj"):
+                found = self.table.at(child)
+                if found is not None and found.actor.kind == "person":
+                    return found, "name"
+        low = token.lower_
+        if low in PERSON_PRONOUNS:
+            return self.antecedent(token, PERSON_PRONOUNS[low]), "pronoun"
+        if low in GROUP_PRONOUNS:
+            return self.antecedent(token, "group"), "pronoun"
+        if low in ("i", "me", "you", "who", "that", "which"):
+            if low in ("who", "that", "which") and token.head.head is not token.head:
+                head = token.head.head  # "Smith, who said ..." -> Smith
+                found = self.table.at(head)
+                if found is not None:
+                    return found, "name"
+            return None, "unnamed"
+        if token.pos_ in ("NOUN", "PROPN"):
+            return self.description(token)
+        return None, "unnamed"
+
+    def antecedent(self, token: Token, want: str) -> Entry | None:
+        """The nearest earlier actor a pronoun can stand for: a person of compatible gender
+        for he/she, an organisation, country or group for they/it. Mentions inside quotation
+        marks are skipped: the cue's pronoun is never the quote's own reference."""
+        floor = max(0, token.sent.start - 400)
+        best: Entry | None = None
+        for i, entry in reversed(self.table.mentions):
+            if i >= token.i:
+                continue
+            if i < floor:
+                break
+            if self._in_quote(self.doc[i].idx):
+                continue
+            kind = entry.actor.kind
+            if want in ("he", "she"):
+                if kind != "person":
+                    continue
+                gender = self.table.gender(entry)
+                if gender is not None and gender != want:
+                    continue
+                return entry
+            if kind != "person" and best is None:
+                best = entry
+                break
+        return best
+
+    def description(self, token: Token) -> tuple[Entry | None, str]:
+        """ "the spokesman", "the Republican nominee", "the campaign": the most recently
+        mentioned actor whose role or name has that word; a person noun falls back on the
+        most recent person. Indefinite ones ("a source", "officials") are nobody named."""
+        determiners = {c.lower_ for c in token.children if c.dep_ in ("det", "poss")}
+        if determiners & {"a", "an", "some", "several", "many", "one", "two", "three"} or (
+                not determiners and token.tag_ in ("NNS", "NNPS")):
+            return None, "unnamed"
+        lemma = token.lemma_.casefold()
+        for i, entry in reversed(self.table.mentions):
+            if i >= token.i:
+                continue
+            text = f"{entry.actor.role or ''} {entry.actor.name}".casefold()
+            if lemma and lemma in text.split():
+                return entry, "description"
+        if lemma in PERSON_NOUNS and (determiners & {"the", "this", "that"}):
+            for i, entry in reversed(self.table.mentions):
+                if i < token.i and entry.actor.kind == "person" and not self._in_quote(
+                        self.doc[i].idx):
+                    return entry, "description"
+        return None, "unnamed"
