@@ -4,6 +4,7 @@ affiliation the article's own words give them."""
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -13,6 +14,7 @@ from importlib import resources
 from spacy.tokens import Doc, Span, Token
 
 from drafting.excerpts import slugify, token_excerpt
+from drafting.lexicon import PERSON_NOUNS, SPEECH_VERBS
 from drafting.model import DraftActor
 
 KnownActor = Callable[[str], "str | None"]
@@ -23,7 +25,8 @@ MAX_KEY = 40
 TITLES = {"mr", "mrs", "ms", "miss", "dr", "sen", "rep", "gov", "gen", "lt", "col", "sgt", "prof",
           "president", "senator", "governor", "secretary", "minister", "chancellor", "judge",
           "justice", "mayor", "speaker", "rev", "sir", "dame", "lord", "lady", "king", "queen",
-          "prince", "princess", "pope", "former", "vice", "prime", "premier"}
+          "prince", "princess", "pope", "former", "vice", "prime", "premier", "councillor",
+          "councilor", "councilman", "councilwoman", "alderman", "commissioner", "chair"}
 FEMALE_WORDS = {"mrs", "ms", "miss", "spokeswoman", "congresswoman", "chairwoman", "businesswoman",
                 "queen", "princess", "lady", "dame", "wife", "mother", "daughter", "sister",
                 "actress", "grandmother"}
@@ -96,6 +99,26 @@ class ActorTable:
         self.entries.append(entry)
         return entry
 
+    def unnamed_from(self, token: Token) -> Entry:
+        """An actor for a speaker the article describes but does not name ("a spokeswoman for
+        the board", "officials"), one per wording, remembered as mentioned at ``token``."""
+        doc = token.doc
+        phrase = doc[token.left_edge.i:token.right_edge.i + 1]
+        if len(phrase) > 8 or "\n" in phrase.text:
+            phrase = doc[token.i:token.i + 1]
+        name = " ".join(t.text for t in phrase if not t.is_space)
+        kind = "person" if token.lemma_.casefold() in PERSON_NOUNS and token.tag_ == "NN" else "other"
+        entry = self.add_unnamed(name, kind, token_excerpt(doc, phrase.start, phrase.end),
+                                 "not named in the article")
+        self.mention(token, entry)
+        return entry
+
+    def mention(self, token: Token, entry: Entry) -> None:
+        """Record a mention found after the table was built (an unnamed speaker), so a later
+        "the spokeswoman added" can find it."""
+        bisect.insort(self.mentions, (token.i, entry), key=lambda m: m[0])
+        self.by_token.setdefault(token.i, entry)
+
     def name_of(self, key: str) -> str:
         return next((e.actor.name for e in self.entries if e.actor.id == key), key)
 
@@ -122,7 +145,7 @@ def _clean(ent: Span) -> Span | None:
         start += 1
     while end > start and (doc[end - 1].lower_ in ("'s", "’s", "'", "’") or doc[end - 1].is_punct):
         end -= 1
-    while ent.label_ == "PERSON" and end - start > 1 and doc[start].lower_.rstrip(".") in TITLES:
+    while ent.label_ in ("PERSON", "") and end - start > 1 and doc[start].lower_.rstrip(".") in TITLES:
         start += 1
     if start >= end or not any(t.is_alpha for t in doc[start:end]):
         return None
@@ -150,6 +173,25 @@ def _role_start(doc: Doc, span: Span) -> int:
     return i
 
 
+def _unlabelled_speakers(doc: Doc) -> list[Span]:
+    """Capitalised names the entity recogniser missed that speak ("Curator Sofia Lindqvist
+    said"): the subject of a speech verb that is a proper noun, with its compound words."""
+    found = []
+    for tok in doc:
+        if tok.dep_ != "nsubj" or tok.pos_ != "PROPN" or tok.ent_type_ or \
+                tok.head.lemma_ not in SPEECH_VERBS or not tok.text[:1].isupper():
+            continue
+        start = tok.i
+        while start > 0 and doc[start - 1].dep_ == "compound" and doc[start - 1].pos_ == "PROPN" \
+                and doc[start - 1].head.i in range(start, tok.i + 1) and not doc[start - 1].ent_type_:
+            start -= 1
+        start = max(start, tok.i - 1)  # first and last name; words before are a title
+        span = _clean(doc[start:tok.i + 1])
+        if span is not None and "\n" not in span.text:
+            found.append(doc[span.start:span.end])
+    return found
+
+
 def _appositive(span: Span) -> Span | None:
     """ "Dmitry Peskov, the Kremlin's spokesman," -> "the Kremlin's spokesman"."""
     for child in span.root.children:
@@ -172,6 +214,8 @@ class _Builder:
         doc = self.doc
         spans = [(s, ent.label_) for ent in doc.ents if ent.label_ in LABEL_KIND
                  for s in [_clean(ent)] if s is not None and "\n" not in s.text]
+        spans += [(s, "PERSON") for s in _unlabelled_speakers(doc)]
+        spans.sort(key=lambda item: item[0].start)
         # Full names first, so "Clinton" before "Hillary Clinton" still finds her.
         for span, label in spans:
             if label == "PERSON" and len([t for t in span if t.is_alpha]) >= 2:
@@ -239,7 +283,7 @@ class _Builder:
             if text != entry.actor.name and text not in entry.actor.aliases:
                 entry.actor.aliases.append(text)
         if entry is None and label == "ORG":
-            entry = self.table.find(text) or self._acronym_match(text)
+            entry = self.table.find(text) or self._acronym_match(text) or self._short_form(text)
             if entry is None:
                 entry = self._entry(span, text, "organisation")
             elif text != entry.actor.name and text not in entry.actor.aliases:
@@ -252,6 +296,14 @@ class _Builder:
         self.table.mentions.append((span.root.i, entry))
         if entry.actor.role is None:
             self._role(entry, span)
+
+    def _short_form(self, text: str) -> Entry | None:
+        """ "Agency" for "Environment Agency": one word that ends an organisation's name."""
+        if " " in text:
+            return None
+        return next((e for e in self.table.entries if e.actor.kind == "organisation"
+                     and " " in e.actor.name
+                     and e.actor.name.split()[-1].casefold() == text.casefold()), None)
 
     def _acronym_match(self, text: str) -> Entry | None:
         """ "EU" for "European Union" (and the other way round), among organisations."""

@@ -8,37 +8,13 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Token
 
 from drafting.actors import ActorTable, Entry
-from drafting.excerpts import vocabulary
-
-SPEECH_VERBS = vocabulary("""
-say tell add claim assert state argue insist note explain write tweet declare announce warn
-suggest conclude reply respond recall acknowledge admit ask answer complain predict promise vow
-emphasize emphasise stress quip joke remark observe comment report testify describe deny contend
-maintain allege concede boast proclaim urge pledge charge accuse counter retort mention post
-lament muse shout yell scream whisper cry continue caution confirm reiterate reveal disclose
-brag grumble mutter agree disagree object protest point thunder blast slam hit fire criticize
-criticise praise call dismiss reject indicate signal believe think feel hope fear expect
-""")
-# Verbs whose clause is a claim reported in indirect speech (a subset, plus verbs of belief
-# and knowledge that PolNeAR also counts as attributions).
-CLAIM_VERBS = vocabulary("""
-say tell claim assert state argue insist note explain write tweet declare announce warn suggest
-conclude reply respond acknowledge admit predict promise vow emphasize emphasise stress remark
-report testify deny contend maintain allege concede boast proclaim pledge charge accuse counter
-mention reveal disclose confirm reiterate indicate signal believe think feel hope fear expect
-know say argue add recall agree complain point show find estimate project predict
-""")
-PERSON_PRONOUNS = {"he": "he", "him": "he", "she": "she", "her": "she"}
-GROUP_PRONOUNS = {"they", "them", "it", "we"}
-# Heads of descriptions that stand for a person ("the spokesman said").
-PERSON_NOUNS = vocabulary("""
-spokesman spokeswoman spokesperson official candidate nominee senator governor president minister
-secretary mogul billionaire businessman businesswoman lawmaker congressman congresswoman mayor
-chairman chairwoman director adviser advisor aide strategist manager leader chief executive
-ambassador diplomat analyst expert professor lawyer attorney judge general commander officer
-spokesperson representative member democrat republican frontrunner front-runner challenger
-incumbent host anchor reporter author economist pollster founder ceo source
-""")
+from drafting.lexicon import (
+    GROUP_PRONOUNS,
+    NOT_SPEAKERS,
+    PERSON_NOUNS,
+    PERSON_PRONOUNS,
+    RELATIVE,
+)
 
 
 @dataclass
@@ -94,7 +70,8 @@ def subject_of(verb: Token) -> Token | None:
         if current is None:
             break
         for child in current.children:
-            if child.dep_ in ("nsubj", "csubj") and child.pos_ != "SCONJ":
+            if child.dep_ in ("nsubj", "csubj") and child.pos_ != "SCONJ" and \
+                    child.ent_type_ not in ("DATE", "TIME") and child.lemma_ not in NOT_SPEAKERS:
                 return child
         for child in current.children:
             if child.dep_ == "agent":
@@ -127,7 +104,7 @@ class Resolver:
         entry, how = self.resolve(subject)
         return Speaker(entry, subject, how, cue, verb)
 
-    def resolve(self, token: Token) -> tuple[Entry | None, str]:
+    def resolve(self, token: Token, depth: int = 0) -> tuple[Entry | None, str]:
         # An apposition or compound names the person better than its head ("a spokesman for
         # the campaign, Brian Fallon"; "campaign manager Robby Mook").
         named = self.table.at(token)
@@ -143,12 +120,9 @@ class Resolver:
             return self.antecedent(token, PERSON_PRONOUNS[low]), "pronoun"
         if low in GROUP_PRONOUNS:
             return self.antecedent(token, "group"), "pronoun"
-        if low in ("i", "me", "you", "who", "that", "which"):
-            if low in ("who", "that", "which") and token.head.head is not token.head:
-                head = token.head.head  # "Smith, who said ..." -> Smith
-                found = self.table.at(head)
-                if found is not None:
-                    return found, "name"
+        if low in RELATIVE and token.head.dep_ == "relcl" and depth < 3:
+            return self.resolve(token.head.head, depth + 1)  # "Smith, who said ..." -> Smith
+        if low in ("i", "me", "you", *RELATIVE):
             return None, "unnamed"
         if token.pos_ in ("NOUN", "PROPN"):
             return self.description(token)
@@ -160,6 +134,19 @@ class Resolver:
         marks are skipped: the cue's pronoun is never the quote's own reference."""
         floor = max(0, token.sent.start - 400)
         best: Entry | None = None
+        if want in ("he", "she"):
+            # Centering: the subject of a recent sentence is the likeliest antecedent.
+            recent = self.doc[max(0, token.sent.start - 1)].sent.start if token.sent.start else 0
+            recent = self.doc[max(0, recent - 1)].sent.start if recent else 0
+            for i, entry in reversed(self.table.mentions):
+                if i >= token.i or i < recent:
+                    continue
+                tok = self.doc[i]
+                if tok.dep_ not in ("nsubj", "nsubjpass") or self._in_quote(tok.idx):
+                    continue
+                gender = self.table.gender(entry)
+                if entry.actor.kind == "person" and gender in (None, want):
+                    return entry
         for i, entry in reversed(self.table.mentions):
             if i >= token.i:
                 continue
@@ -187,17 +174,25 @@ class Resolver:
         determiners = {c.lower_ for c in token.children if c.dep_ in ("det", "poss")}
         if determiners & {"a", "an", "some", "several", "many", "one", "two", "three"} or (
                 not determiners and token.tag_ in ("NNS", "NNPS")):
-            return None, "unnamed"
+            return self.table.unnamed_from(token), "unnamed"
         lemma = token.lemma_.casefold()
         for i, entry in reversed(self.table.mentions):
             if i >= token.i:
                 continue
             text = f"{entry.actor.role or ''} {entry.actor.name}".casefold()
-            if lemma and lemma in text.split():
+            if lemma and (lemma in text.split() or token.lower_ in text.split()):
                 return entry, "description"
+        if determiners & {"the", "this", "that"}:
+            # "the spokeswoman added" after "a spokeswoman for the board said": the same one.
+            for prev in reversed(self.doc[max(0, token.i - 300):token.i]):
+                if prev.lemma_ == token.lemma_ and prev.pos_ == "NOUN" and any(
+                        c.dep_ == "det" and c.lower_ in ("a", "an") for c in prev.children):
+                    return self.table.unnamed_from(prev), "description"
         if lemma in PERSON_NOUNS and (determiners & {"the", "this", "that"}):
             for i, entry in reversed(self.table.mentions):
                 if i < token.i and entry.actor.kind == "person" and not self._in_quote(
                         self.doc[i].idx):
                     return entry, "description"
+        if token.pos_ == "NOUN" and not self._in_quote(token.idx):
+            return self.table.unnamed_from(token), "unnamed"
         return None, "unnamed"

@@ -6,8 +6,9 @@ from __future__ import annotations
 from spacy.tokens import Doc, Token
 
 from drafting.actors import ActorTable
-from drafting.attribution import CLAIM_VERBS, Resolver
+from drafting.attribution import Resolver
 from drafting.excerpts import clip, token_excerpt, vocabulary, words
+from drafting.lexicon import CLAIM_VERBS
 from drafting.model import DraftClaim, DraftResponse
 
 RESPONSE_VERBS = {"reject": "rejects", "deny": "rejects", "dismiss": "rejects",

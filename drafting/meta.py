@@ -12,6 +12,7 @@ from drafting.model import DraftArticle
 
 MAX_SLUG = 64
 MAX_HEADLINE_WORDS = 25
+SHORT_HEADLINE_WORDS = 15
 UNKNOWN_OUTLET = "Unknown outlet (drafted: the text names none)"
 # "MOSCOW (Reuters) —", "WASHINGTON, March 4, 2025 (AP) -": a dateline opening the body.
 _DATELINE = re.compile(
@@ -38,8 +39,11 @@ def draft_article(text: str) -> DraftArticle:
     lines = [line.strip() for line in text.lstrip("\ufeff").splitlines() if line.strip()]
     first = lines[0] if lines else ""
     notes: list[str] = []
-    headline = (len(lines) > 1 and len(first.split()) <= MAX_HEADLINE_WORDS
-                and not _DATELINE.match(first))
+    # A headline is short; a long first line that ends like a sentence is the story's lead.
+    size = len(first.split())
+    headline = (len(lines) > 1 and not _DATELINE.match(first)
+                and (size <= SHORT_HEADLINE_WORDS or (size <= MAX_HEADLINE_WORDS
+                                                      and first[-1:] not in ".!?\"”")))
     if headline:
         title = first
     else:

@@ -8,16 +8,16 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
-from drafting.actors import ActorTable, Entry
-from drafting.attribution import PERSON_NOUNS, SPEECH_VERBS, Resolver, Speaker
-from drafting.excerpts import clip, token_excerpt, words
+from drafting.actors import ActorTable
+from drafting.attribution import Resolver, Speaker
+from drafting.excerpts import clip, words
+from drafting.lexicon import SPEECH_VERBS
 from drafting.model import DraftQuote
 
 # Words right before a quotation mark that make the quoted words a name, not speech.
 _NAMING = re.compile(
-    r"(so-called|so called|dubbed|titled|entitled|nicknamed|known as|the term|the word|the words|"
-    r"the phrase|the slogan|hashtag|headlined|labeled|labelled|a sign reading|signs reading|"
-    r"billed as|branded as|the headline|the title)\W*$", re.IGNORECASE)
+    r"(so-called|so called|titled|entitled|known as|the term|the word|the words|the phrase|"
+    r"hashtag|headlined|billed as|the headline|the title)\W*$", re.IGNORECASE)
 SHORT = 3  # words: a quote this short needs a cue in its own sentence, else it is a scare quote
 _TRAILING = " \t\n\r,;:"
 
@@ -33,8 +33,9 @@ class Found:
 
 def _is_title(text: str) -> bool:
     """Title Case Words with no sentence in them: a book, a show, a slogan."""
+    text = text.rstrip(".,;:!? ")
     tokens = re.findall(r"[A-Za-z][A-Za-z'’-]*", text)
-    if not tokens or len(tokens) > 8 or re.search(r"[.!?,]\s", text + " "):
+    if not tokens or len(tokens) > 8 or re.search(r"[.!?,]\s", text):
         return False
     major = [t for t in tokens if len(t) > 3]
     return bool(major) and all(t[0].isupper() for t in major) and len(tokens) > 1
@@ -69,6 +70,12 @@ class QuoteFinder:
         candidates = [t for t in self.doc[first:last] if not self._quoted(t) and (
             (t.lemma_ in SPEECH_VERBS and t.pos_ in ("VERB", "AUX"))
             or (t.lower_ == "according" and t.i + 1 < len(self.doc) and t.nbor().lower_ == "to"))]
+        # A quote that ends its own sentence ("... yet.”) is not attributed by a verb after it,
+        # unless the sentence runs on in lower case ("“Really?” he asked").
+        closed = self.text[start:end].rstrip()[-1:] in ".!?"
+        after = next((t for t in self.doc[first:last] if t.idx > end and t.is_alpha), None)
+        if closed and after is not None and not after.text[:1].islower():
+            candidates = [t for t in candidates if t.idx < start]
         if not candidates:
             return None
         inside = [t for t in self.doc[first:last] if start <= t.idx < end]
@@ -80,20 +87,52 @@ class QuoteFinder:
 
         return min(candidates, key=rank)
 
-    def _context_speaker(self, start: int, previous: Found | None) -> Speaker | None:
-        """A quote that is a sentence of its own: the previous sentence's cue when it leads
-        into it ("Smith said:"), else the speaker of the quote just before."""
+    def _governs(self, verb: Token, start: int, end: int) -> bool:
+        """The cue's clause holds the quote ("said it was “a disaster”"), or the quote stands
+        next to it ("“...,” he said"); "according to" governs its whole sentence."""
+        if verb.lower_ == "according":
+            return True
+        inside = [t for t in self.doc if start <= t.idx < end][:4]
+        if any(verb in t.ancestors or t in verb.ancestors for t in inside):
+            return True
+        return abs(verb.idx - end) < 30 or abs(start - (verb.idx + len(verb.text))) < 30
+
+    def _speaking(self, sent: Span) -> Speaker | None:
+        """The speaker of a speech verb of ``sent`` (outside quotes) who is a named actor."""
+        for tok in sent:
+            if tok.lemma_ in SPEECH_VERBS and tok.pos_ == "VERB" and not self._quoted(tok):
+                speaker = self.resolver.speaker(tok)
+                if speaker.entry is not None:
+                    return speaker
+        return None
+
+    def _context_speaker(self, start: int, end: int, previous: Found | None) -> Speaker | None:
+        """A quote with no cue of its own: the cue of the sentence before when it leads into
+        it ("Smith said:"), the speaker of the quote just before, a cue in the sentence right
+        after, a speaking actor in the sentence before; else the latest named person."""
         sents = _sentences(self.doc, start, start + 1)
-        if sents and sents[0].start > 0:
-            before = self.doc[sents[0].start - 1].sent
-            ends_colon = before.text.rstrip().endswith(":")
-            verbs = [t for t in before if t.lemma_ in SPEECH_VERBS and t.pos_ == "VERB"
-                     and not self._quoted(t)]
-            if ends_colon and verbs:
-                return self.resolver.speaker(verbs[-1])
-        if previous is not None and start - previous.span[1] < 600:
+        before = self.doc[sents[0].start - 1].sent if sents and sents[0].start > 0 else None
+        if before is not None and before.text.rstrip().endswith(":"):
+            found = self._speaking(before)
+            if found is not None:
+                return found
+        if previous is not None and start - previous.span[1] < 1500 and \
+                previous.speaker.entry is not None:
             prev = previous.speaker
             return Speaker(prev.entry, prev.token, "context", prev.cue, prev.cue_token)
+        after = _sentences(self.doc, end, end + 1)
+        if after and after[-1].end < len(self.doc):
+            found = self._speaking(self.doc[after[-1].end].sent)
+            if found is not None:
+                return found
+        if before is not None:
+            found = self._speaking(before)
+            if found is not None:
+                return found
+        for i, entry in reversed(self.table.mentions):
+            tok = self.doc[i]
+            if tok.idx < start and entry.actor.kind == "person" and not self._quoted(tok):
+                return Speaker(entry, tok, "context", "said")
         return None
 
     def find(self) -> list[Found]:
@@ -105,20 +144,27 @@ class QuoteFinder:
             if words(text) == 0:
                 continue
             lead = self.text[max(0, start - 40):start - 1]
-            if _NAMING.search(lead) or _is_title(text):
-                continue
+            if lead.endswith("=") or _NAMING.search(lead):
+                continue  # markup (author="...") or a name ("the so-called ...")
             verb = self._cue(start, end)
+            governs = verb is not None and self._governs(verb, start, end)
+            if _is_title(text) and not governs:
+                continue
             speaker = self.resolver.speaker(verb) if verb is not None else None
-            if words(text) <= SHORT and (speaker is None or speaker.how == "none"):
-                continue  # a scare quote: nobody is said to have said it
+            if words(text) <= SHORT and (not governs or speaker is None or speaker.how == "none"):
+                continue  # a scare quote: no cue governs it, nobody is said to have said it
             note = None
             if speaker is None or (speaker.entry is None and speaker.how in ("none", "pronoun")):
-                context = self._context_speaker(start, previous)
+                context = self._context_speaker(start, end, previous)
                 if context is not None:
                     speaker = context
-                    note = "speaker taken from the quote or cue before it"
+                    note = "no cue beside the quote: speaker taken from its context"
             if speaker is None:
                 speaker = Speaker(None, None, "none", "said")
+            if speaker.entry is None and speaker.token is not None:
+                # Named now, so "the spokeswoman added" later in the article finds it.
+                entry = self.table.unnamed_from(speaker.token)
+                speaker = Speaker(entry, speaker.token, "unnamed", speaker.cue, speaker.cue_token)
             a = start + raw.index(text)
             item = Found((a, a + len(text)), text, speaker, self._evidence(start, end, speaker),
                          note)
@@ -136,25 +182,13 @@ class QuoteFinder:
         return max(0, lo), min(len(self.text), hi)
 
 
-def _unnamed(table: ActorTable, doc: Doc, token: Token | None, evidence: str) -> Entry:
-    if token is None:
-        return table.add_unnamed("Unidentified speaker", "other", evidence,
-                                 "the article does not say who said this")
-    phrase = doc[token.left_edge.i:token.right_edge.i + 1]
-    if len(phrase) > 8 or "\n" in phrase.text:
-        phrase = doc[token.i:token.i + 1]
-    name = " ".join(t.text for t in phrase if not t.is_space)
-    kind = "person" if token.lemma_.casefold() in PERSON_NOUNS and token.tag_ == "NN" else "other"
-    return table.add_unnamed(name, kind, token_excerpt(doc, phrase.start, phrase.end),
-                             "not named in the article")
-
-
 def draft_quotes(doc: Doc, table: ActorTable, spans: list[tuple[int, int]]) -> list[DraftQuote]:
     quotes: list[DraftQuote] = []
     for n, item in enumerate(QuoteFinder(doc, table, spans).find(), 1):
         speaker = item.speaker
         evidence = clip(doc.text, *item.evidence)
-        entry = speaker.entry or _unnamed(table, doc, speaker.token, evidence)
+        entry = speaker.entry or table.add_unnamed(
+            "Unidentified speaker", "other", evidence, "the article does not say who said this")
         notes = [x for x in (speaker.unsure, item.note) if x]
         if speaker.cue_token is None:
             notes.append("no cue found; 'said' assumed")
