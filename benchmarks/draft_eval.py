@@ -218,14 +218,14 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def report(corpora: list[Corpus], speed: dict[str, Any] | None, elapsed: float) -> str:
-    import spacy
+    from importlib.metadata import version
 
     bailed = ", ".join(f"{c.name}: {c.baseline_bailed} of {c.articles}" for c in corpora)
     parts = [
         "# Drafting: accuracy and speed",
         "",
         "Written by `make eval` (`benchmarks/draft_eval.py`); do not edit by hand. Machine: "
-        f"{_machine()}; spaCy {spacy.__version__}, pipeline `{pipeline_name()}`. "
+        f"{_machine()}; spaCy {version('spacy')}, pipeline `{pipeline_name()}`. "
         f"Whole run {elapsed:.0f} s.",
         "",
         "## Quotes and speakers",

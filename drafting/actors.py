@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -112,6 +112,12 @@ class ActorTable:
                                  "not named in the article")
         self.mention(token, entry)
         return entry
+
+    def before(self, index: int) -> Iterator[tuple[int, Entry]]:
+        """The mentions before token ``index``, nearest first."""
+        stop = bisect.bisect_left(self.mentions, index, key=lambda m: m[0])
+        for k in range(stop - 1, -1, -1):
+            yield self.mentions[k]
 
     def mention(self, token: Token, entry: Entry) -> None:
         """Record a mention found after the table was built (an unnamed speaker), so a later

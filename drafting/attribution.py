@@ -15,6 +15,7 @@ from drafting.lexicon import (
     PERSON_PRONOUNS,
     RELATIVE,
 )
+from drafting.spans import Quoted
 
 
 @dataclass
@@ -88,13 +89,13 @@ def subject_of(verb: Token) -> Token | None:
 class Resolver:
     """Resolves a subject token to an actor of the table."""
 
-    def __init__(self, doc: Doc, table: ActorTable, quoted: list[tuple[int, int]]) -> None:
+    def __init__(self, doc: Doc, table: ActorTable, quoted: Quoted) -> None:
         self.doc = doc
         self.table = table
         self.quoted = quoted
 
     def _in_quote(self, char: int) -> bool:
-        return any(a <= char < b for a, b in self.quoted)
+        return char in self.quoted
 
     def speaker(self, verb: Token) -> Speaker:
         cue = cue_text(verb)
@@ -138,18 +139,16 @@ class Resolver:
             # Centering: the subject of a recent sentence is the likeliest antecedent.
             recent = self.doc[max(0, token.sent.start - 1)].sent.start if token.sent.start else 0
             recent = self.doc[max(0, recent - 1)].sent.start if recent else 0
-            for i, entry in reversed(self.table.mentions):
-                if i >= token.i or i < recent:
-                    continue
+            for i, entry in self.table.before(token.i):
+                if i < recent:
+                    break
                 tok = self.doc[i]
                 if tok.dep_ not in ("nsubj", "nsubjpass") or self._in_quote(tok.idx):
                     continue
                 gender = self.table.gender(entry)
                 if entry.actor.kind == "person" and gender in (None, want):
                     return entry
-        for i, entry in reversed(self.table.mentions):
-            if i >= token.i:
-                continue
+        for i, entry in self.table.before(token.i):
             if i < floor:
                 break
             if self._in_quote(self.doc[i].idx):
@@ -176,9 +175,7 @@ class Resolver:
                 not determiners and token.tag_ in ("NNS", "NNPS")):
             return self.table.unnamed_from(token), "unnamed"
         lemma = token.lemma_.casefold()
-        for i, entry in reversed(self.table.mentions):
-            if i >= token.i:
-                continue
+        for _, entry in self.table.before(token.i):
             text = f"{entry.actor.role or ''} {entry.actor.name}".casefold()
             if lemma and (lemma in text.split() or token.lower_ in text.split()):
                 return entry, "description"
@@ -189,9 +186,8 @@ class Resolver:
                         c.dep_ == "det" and c.lower_ in ("a", "an") for c in prev.children):
                     return self.table.unnamed_from(prev), "description"
         if lemma in PERSON_NOUNS and (determiners & {"the", "this", "that"}):
-            for i, entry in reversed(self.table.mentions):
-                if i < token.i and entry.actor.kind == "person" and not self._in_quote(
-                        self.doc[i].idx):
+            for i, entry in self.table.before(token.i):
+                if entry.actor.kind == "person" and not self._in_quote(self.doc[i].idx):
                     return entry, "description"
         if token.pos_ == "NOUN" and not self._in_quote(token.idx):
             return self.table.unnamed_from(token), "unnamed"

@@ -7,9 +7,10 @@ from spacy.tokens import Doc, Token
 
 from drafting.actors import ActorTable
 from drafting.attribution import Resolver
-from drafting.excerpts import clip, token_excerpt, vocabulary, words
+from drafting.excerpts import excerpt, token_excerpt, vocabulary, words
 from drafting.lexicon import CLAIM_VERBS
 from drafting.model import DraftClaim, DraftResponse
+from drafting.spans import Quoted
 
 RESPONSE_VERBS = {"reject": "rejects", "deny": "rejects", "dismiss": "rejects",
                   "refute": "contradicts", "dispute": "contradicts", "contradict": "contradicts",
@@ -20,11 +21,11 @@ charge comment remark contention notion idea argument insistence""")
 MIN_CLAIM_WORDS = 3
 
 
-def _quoted_share(doc: Doc, start: int, end: int, spans: list[tuple[int, int]]) -> float:
+def _quoted_share(doc: Doc, start: int, end: int, spans: Quoted) -> float:
     tokens = [t for t in doc[start:end] if not t.is_punct and not t.is_space]
     if not tokens:
         return 1.0
-    inside = sum(1 for t in tokens if any(a <= t.idx < b for a, b in spans))
+    inside = sum(1 for t in tokens if t.idx in spans)
     return inside / len(tokens)
 
 
@@ -66,11 +67,11 @@ def _statement(text: str) -> str:
     return text if text[-1] in ".!?" else text + "."
 
 
-def draft_claims(doc: Doc, table: ActorTable, spans: list[tuple[int, int]],
+def draft_claims(doc: Doc, table: ActorTable, spans: Quoted,
                  resolver: Resolver) -> list[DraftClaim]:
     claims: list[DraftClaim] = []
     for tok in doc:
-        if any(a <= tok.idx < b for a, b in spans):
+        if tok.idx in spans:
             continue
         content: tuple[int, int] | None = None
         if tok.lemma_ in CLAIM_VERBS and tok.pos_ in ("VERB", "AUX"):
@@ -95,21 +96,21 @@ def draft_claims(doc: Doc, table: ActorTable, spans: list[tuple[int, int]],
             notes.append(speaker.unsure)
         claims.append(DraftClaim(
             id=f"c{len(claims) + 1}", claimant=speaker.entry.actor.id, claim=_statement(text),
-            status="unverified", evidence=clip(doc.text, lo, hi),
+            status="unverified", evidence=excerpt(doc, lo, hi),
             span=(doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text)),
             cue=speaker.cue, unsure="; ".join(notes)))
     _responses(doc, table, spans, resolver, claims)
     return claims
 
 
-def _responses(doc: Doc, table: ActorTable, spans: list[tuple[int, int]], resolver: Resolver,
+def _responses(doc: Doc, table: ActorTable, spans: Quoted, resolver: Resolver,
                claims: list[DraftClaim]) -> None:
     """ "The Kremlin rejected Trump's assertion that ...": a claim by Trump (drafted here if
     the clause was not already one) with the Kremlin's response; "X denied it" answers the
     latest claim before it by someone else."""
     for tok in doc:
         kind = RESPONSE_VERBS.get(tok.lemma_)
-        if kind is None or tok.pos_ != "VERB" or any(a <= tok.idx < b for a, b in spans):
+        if kind is None or tok.pos_ != "VERB" or tok.idx in spans:
             continue
         responder = resolver.speaker(tok)
         if responder.entry is None:
@@ -145,7 +146,7 @@ def _responses(doc: Doc, table: ActorTable, spans: list[tuple[int, int]], resolv
         target.responses.append(DraftResponse(
             actor=responder.entry.actor.id, response=kind,
             summary=f"{responder.entry.actor.name} {tok.text} it ({kind}).",
-            evidence=clip(doc.text, sent.start_char, sent.end_char),
+            evidence=excerpt(doc, sent.start_char, sent.end_char),
             unsure="; ".join(x for x in ("summary drafted from the verb alone",
                                          responder.unsure) if x)))
         target.status = "disputed" if kind != "supports" else target.status

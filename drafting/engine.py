@@ -15,6 +15,7 @@ from drafting.nlp import load_pipeline
 from drafting.positions import PositionFinder
 from drafting.quotes import draft_quotes
 from drafting.source import check_article
+from drafting.spans import Quoted
 from drafting.timeline import draft_questions, draft_timeline
 from storage.sheets import quote_spans
 
@@ -34,11 +35,12 @@ def analyse(text: str, *, known_actor: KnownActor | None = None,
     check_article(text)
     doc = (nlp or load_pipeline())(text)
     spans = quote_spans(text)  # the validator's own pairing of quotation marks
+    quoted = Quoted(spans)
     table = find_actors(doc, known_actor)
-    resolver = Resolver(doc, table, spans)
     quotes = draft_quotes(doc, table, spans)
-    claims = draft_claims(doc, table, spans, resolver)
-    finder = PositionFinder(doc, resolver, spans)
+    resolver = Resolver(doc, table, quoted)
+    claims = draft_claims(doc, table, quoted, resolver)
+    finder = PositionFinder(doc, resolver, quoted)
     positions = finder.find()
     return Draft(
         article=draft_article(text),

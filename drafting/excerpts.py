@@ -9,6 +9,7 @@ import unicodedata
 from spacy.tokens import Doc
 
 MIN_WORDS = 2
+_TEXT = "newsbot_text"
 _WORD = re.compile(r"\w+")
 
 
@@ -40,6 +41,20 @@ def clip(text: str, start: int, end: int) -> str:
     return " ".join(text[start:end].split())
 
 
+def text_of(doc: Doc) -> str:
+    """The article text. Doc.text joins every token on each call: at 50,000 words, calling
+    it per excerpt took most of a draft's time."""
+    cached = doc.user_data.get(_TEXT)
+    if not isinstance(cached, str):
+        cached = doc.user_data[_TEXT] = doc.text
+    return cached
+
+
+def excerpt(doc: Doc, start: int, end: int) -> str:
+    """Characters [start, end) of the article as an excerpt (see clip)."""
+    return clip(text_of(doc), start, end)
+
+
 def token_excerpt(doc: Doc, start: int, end: int) -> str:
     """Tokens [start, end) as an excerpt, widened within their sentence to two words."""
     start, end = max(0, start), min(len(doc), max(end, start + 1))
@@ -54,7 +69,7 @@ def token_excerpt(doc: Doc, start: int, end: int) -> str:
             end += 1
         else:
             start -= 1
-    return clip(doc.text, doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text))
+    return excerpt(doc, doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text))
 
 
 def sentence_of(doc: Doc, char: int) -> tuple[int, int]:

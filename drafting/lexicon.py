@@ -14,7 +14,7 @@ lament muse shout yell scream whisper cry continue caution confirm reiterate rev
 brag grumble mutter agree disagree object protest point thunder blast slam hit fire criticize
 criticise praise call dismiss reject indicate signal believe think feel hope fear expect
 read chant echo mouth tout decry refer portray dub label brand deem term characterize
-characterise mock exclaim plead beg demand insult taunt scoff sneer recount
+characterise mock exclaim speak plead beg demand insult taunt scoff sneer recount
 """)
 # Verbs whose clause is a claim reported in indirect speech (a subset, plus verbs of belief
 # and knowledge that PolNeAR also counts as attributions).

@@ -6,8 +6,9 @@ from __future__ import annotations
 from spacy.tokens import Doc, Token
 
 from drafting.attribution import Resolver
-from drafting.excerpts import clip, slugify, vocabulary
+from drafting.excerpts import excerpt, slugify, vocabulary
 from drafting.model import DraftPosition, DraftTopic
+from drafting.spans import Quoted
 
 STANCE_VERBS = {
     **dict.fromkeys(vocabulary("""support back welcome endorse favor favour praise champion advocate
@@ -56,7 +57,7 @@ def _topic_name(head: Token) -> str:
 
 
 class PositionFinder:
-    def __init__(self, doc: Doc, resolver: Resolver, quoted: list[tuple[int, int]]) -> None:
+    def __init__(self, doc: Doc, resolver: Resolver, quoted: Quoted) -> None:
         self.doc = doc
         self.resolver = resolver
         self.quoted = quoted
@@ -71,7 +72,7 @@ class PositionFinder:
     def find(self) -> list[DraftPosition]:
         positions: list[DraftPosition] = []
         for tok in self.doc:
-            if any(a <= tok.idx < b for a, b in self.quoted) or tok.pos_ != "VERB":
+            if tok.idx in self.quoted or tok.pos_ != "VERB":
                 continue
             if tok.lemma_ in STANCE_VERBS:
                 stance, note = _stance(tok)
@@ -97,6 +98,6 @@ class PositionFinder:
                 stance=stance,
                 summary=f"{who.entry.actor.name}: {tok.text} {name}." if head is not None
                 else f"{who.entry.actor.name} {tok.text} to comment.",
-                evidence=clip(self.doc.text, sent.start_char, sent.end_char),
+                evidence=excerpt(self.doc, sent.start_char, sent.end_char),
                 unsure="; ".join(notes)))
         return positions

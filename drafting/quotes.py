@@ -10,9 +10,10 @@ from spacy.tokens import Doc, Span, Token
 
 from drafting.actors import ActorTable
 from drafting.attribution import Resolver, Speaker
-from drafting.excerpts import clip, words
+from drafting.excerpts import excerpt, text_of, words
 from drafting.lexicon import SPEECH_VERBS
 from drafting.model import DraftQuote
+from drafting.spans import Positions, Quoted
 
 # Words right before a quotation mark that make the quoted words a name, not speech.
 _NAMING = re.compile(
@@ -41,25 +42,26 @@ def _is_title(text: str) -> bool:
     return bool(major) and all(t[0].isupper() for t in major) and len(tokens) > 1
 
 
-def _sentences(doc: Doc, start: int, end: int) -> list[Span]:
-    return [s for s in doc.sents if s.end_char > start and s.start_char < end]
-
-
 class QuoteFinder:
     def __init__(self, doc: Doc, table: ActorTable, spans: list[tuple[int, int]]) -> None:
         self.doc = doc
-        self.text = doc.text
+        self.text = text_of(doc)
         self.table = table
         self.spans = spans
-        self.resolver = Resolver(doc, table, spans)
+        self.quoted = Quoted(spans)
+        self.at = Positions(doc)
+        self.resolver = Resolver(doc, table, self.quoted)
 
     def _quoted(self, token: Token) -> bool:
-        return any(a <= token.idx < b for a, b in self.spans)
+        return token.idx in self.quoted
+
+    def _sentences(self, start: int, end: int) -> list[Span]:
+        return self.at.sentences(start, end)
 
     def _cue(self, start: int, end: int) -> Token | None:
         """The speech verb that attributes the passage [start, end): one that governs it, else
         the nearest one in its sentences outside quotation marks; "according to" counts."""
-        sents = _sentences(self.doc, start - 1, end + 1)
+        sents = self._sentences(start - 1, end + 1)
         if not sents:
             return None
         first, last = sents[0].start, sents[-1].end
@@ -78,7 +80,7 @@ class QuoteFinder:
             candidates = [t for t in candidates if t.idx < start]
         if not candidates:
             return None
-        inside = [t for t in self.doc[first:last] if start <= t.idx < end]
+        inside = list(self.at.tokens(start, end))
 
         def rank(t: Token) -> tuple[int, int]:
             governs = any(t in tok.ancestors for tok in inside[:3]) if inside else False
@@ -92,7 +94,7 @@ class QuoteFinder:
         next to it ("“...,” he said"); "according to" governs its whole sentence."""
         if verb.lower_ == "according":
             return True
-        inside = [t for t in self.doc if start <= t.idx < end][:4]
+        inside = list(self.at.tokens(start, end))[:4]
         if any(verb in t.ancestors or t in verb.ancestors for t in inside):
             return True
         return abs(verb.idx - end) < 30 or abs(start - (verb.idx + len(verb.text))) < 30
@@ -110,7 +112,7 @@ class QuoteFinder:
         """A quote with no cue of its own: the cue of the sentence before when it leads into
         it ("Smith said:"), the speaker of the quote just before, a cue in the sentence right
         after, a speaking actor in the sentence before; else the latest named person."""
-        sents = _sentences(self.doc, start, start + 1)
+        sents = self._sentences(start, start + 1)
         before = self.doc[sents[0].start - 1].sent if sents and sents[0].start > 0 else None
         if before is not None and before.text.rstrip().endswith(":"):
             found = self._speaking(before)
@@ -120,7 +122,7 @@ class QuoteFinder:
                 previous.speaker.entry is not None:
             prev = previous.speaker
             return Speaker(prev.entry, prev.token, "context", prev.cue, prev.cue_token)
-        after = _sentences(self.doc, end, end + 1)
+        after = self._sentences(end, end + 1)
         if after and after[-1].end < len(self.doc):
             found = self._speaking(self.doc[after[-1].end].sent)
             if found is not None:
@@ -129,16 +131,27 @@ class QuoteFinder:
             found = self._speaking(before)
             if found is not None:
                 return found
-        for i, entry in reversed(self.table.mentions):
+        for i, entry in self.table.before(self.at.token_at(start).i):
             tok = self.doc[i]
-            if tok.idx < start and entry.actor.kind == "person" and not self._quoted(tok):
+            if entry.actor.kind == "person" and not self._quoted(tok):
                 return Speaker(entry, tok, "context", "said")
         return None
+
+    def _chain_ends(self) -> list[tuple[int, int]]:
+        """For each passage, the last passage of the quote it belongs to: a quote running over
+        paragraphs is attributed once, usually after its last paragraph."""
+        ends = list(self.spans)
+        for k in range(len(self.spans) - 2, -1, -1):
+            end = self.spans[k][1]
+            if end >= len(self.text) or self.text[end] in "\r\n":  # left open at a paragraph end
+                ends[k] = ends[k + 1]
+        return ends
 
     def find(self) -> list[Found]:
         found: list[Found] = []
         previous: Found | None = None
-        for start, end in self.spans:
+        chain_ends = self._chain_ends()
+        for (start, end), chain_end in zip(self.spans, chain_ends, strict=True):
             raw = self.text[start:end]
             text = raw.strip().rstrip(_TRAILING).strip()
             if words(text) == 0:
@@ -147,6 +160,8 @@ class QuoteFinder:
             if lead.endswith("=") or _NAMING.search(lead):
                 continue  # markup (author="...") or a name ("the so-called ...")
             verb = self._cue(start, end)
+            if verb is None and chain_end != (start, end):
+                verb = self._cue(*chain_end)
             governs = verb is not None and self._governs(verb, start, end)
             if _is_title(text) and not governs:
                 continue
@@ -161,7 +176,7 @@ class QuoteFinder:
                     note = "no cue beside the quote: speaker taken from its context"
             if speaker is None:
                 speaker = Speaker(None, None, "none", "said")
-            if speaker.entry is None and speaker.token is not None:
+            if speaker.entry is None and speaker.token is not None and speaker.how == "unnamed":
                 # Named now, so "the spokeswoman added" later in the article finds it.
                 entry = self.table.unnamed_from(speaker.token)
                 speaker = Speaker(entry, speaker.token, "unnamed", speaker.cue, speaker.cue_token)
@@ -173,7 +188,7 @@ class QuoteFinder:
         return found
 
     def _evidence(self, start: int, end: int, speaker: Speaker) -> tuple[int, int]:
-        sents = _sentences(self.doc, start, end)
+        sents = self._sentences(start, end)
         lo = min([start - 1] + [s.start_char for s in sents])
         hi = max([end + 1] + [s.end_char for s in sents])
         for tok in (speaker.cue_token, speaker.token):
@@ -186,7 +201,7 @@ def draft_quotes(doc: Doc, table: ActorTable, spans: list[tuple[int, int]]) -> l
     quotes: list[DraftQuote] = []
     for n, item in enumerate(QuoteFinder(doc, table, spans).find(), 1):
         speaker = item.speaker
-        evidence = clip(doc.text, *item.evidence)
+        evidence = excerpt(doc, *item.evidence)
         entry = speaker.entry or table.add_unnamed(
             "Unidentified speaker", "other", evidence, "the article does not say who said this")
         notes = [x for x in (speaker.unsure, item.note) if x]

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from spacy.tokens import Doc, Span
 
 from drafting.actors import ActorTable
-from drafting.excerpts import clip
+from drafting.excerpts import excerpt
 from drafting.model import DraftClaim, DraftEvent, DraftQuestion
 
 _DATED = re.compile(
@@ -69,7 +69,7 @@ def draft_timeline(doc: Doc, table: ActorTable) -> list[DraftEvent]:
         day = _calendar(when)
         events.append(DraftEvent(
             id=f"t{len(events) + 1}", when=when, event=_short(sent),
-            evidence=clip(doc.text, sent.start_char, sent.end_char), date=day,
+            evidence=excerpt(doc, sent.start_char, sent.end_char), date=day,
             actors=_actors_in(table, sent),
             unsure="event is the article's sentence; listed in article order, not checked for "
                    "the order things happened" + ("" if day else "; no calendar date given")))
@@ -80,7 +80,7 @@ def draft_timeline(doc: Doc, table: ActorTable) -> list[DraftEvent]:
         used.add(sent.start)
         events.append(DraftEvent(
             id=f"t{len(events) + 1}", when=m.group(1).lower(), event=_short(sent),
-            evidence=clip(doc.text, sent.start_char, sent.end_char),
+            evidence=excerpt(doc, sent.start_char, sent.end_char),
             actors=_actors_in(table, sent),
             unsure="undated in the article; placed in article order"))
     return events
@@ -103,7 +103,7 @@ def draft_questions(doc: Doc, table: ActorTable, claims: list[DraftClaim]) -> li
             question = f"What is not yet known here? (the article: “{m.group(1)}”)"
         questions.append(DraftQuestion(
             id=f"oq{len(questions) + 1}", question=question,
-            evidence=clip(doc.text, sent.start_char, sent.end_char), actors=actors,
+            evidence=excerpt(doc, sent.start_char, sent.end_char), actors=actors,
             unsure="question drafted from the article's wording; rephrase or delete"))
     for claim in claims:
         if claim.status != "disputed":
