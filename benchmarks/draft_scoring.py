@@ -112,5 +112,6 @@ def score(drafted: Sequence[Item], gold: Sequence[Gold], text: str = "",
         elif text:
             given = hits[0].speaker[0] if hits[0].speaker else "nobody"
             tally.errors.append(f"speaker: {given!r} for {g.speaker!r}: "
-                                f"{text[g.span[0]:g.span[1]][:60]!r}")
+                                f"{text[max(0, g.span[0] - 150):g.span[0] + 40]!r}"
+                                f" ... {text[g.span[1] - 10:g.span[1] + 60]!r}")
     return tally

@@ -14,7 +14,7 @@ from importlib import resources
 from spacy.tokens import Doc, Span, Token
 
 from drafting.excerpts import slugify, token_excerpt
-from drafting.lexicon import PERSON_NOUNS, SPEECH_VERBS
+from drafting.lexicon import PERSON_NOUNS, is_cue
 from drafting.model import DraftActor
 
 KnownActor = Callable[[str], "str | None"]
@@ -119,6 +119,25 @@ class ActorTable:
         for k in range(stop - 1, -1, -1):
             yield self.mentions[k]
 
+    def named_from(self, token: Token) -> Entry:
+        """A person for a proper-noun speaker the entity recogniser missed ("said Riverton
+        resident Tom Okafor"): the name is the word and the proper noun before it."""
+        doc = token.doc
+        start = token.i - 1 if token.i > 0 and doc[token.i - 1].pos_ == "PROPN" and \
+            doc[token.i - 1].head.i == token.i and "\n" not in doc[token.i - 1].text else token.i
+        name = " ".join(t.text for t in doc[start:token.i + 1])
+        entry = self.find(name) or next(
+            (e for e in self.entries if e.actor.kind == "person"
+             and e.actor.name.split()[-1].casefold() == token.lower_), None)
+        if entry is None:
+            actor = DraftActor(id=self.new_id(token.text), name=name, kind="person",
+                               evidence=token_excerpt(doc, start, token.i + 1),
+                               unsure="the entity recogniser missed this name")
+            entry = Entry(actor=actor, first=start)
+            self.entries.append(entry)
+        self.mention(token, entry)
+        return entry
+
     def mention(self, token: Token, entry: Entry) -> None:
         """Record a mention found after the table was built (an unnamed speaker), so a later
         "the spokeswoman added" can find it."""
@@ -185,7 +204,7 @@ def _unlabelled_speakers(doc: Doc) -> list[Span]:
     found = []
     for tok in doc:
         if tok.dep_ != "nsubj" or tok.pos_ != "PROPN" or tok.ent_type_ or \
-                tok.head.lemma_ not in SPEECH_VERBS or not tok.text[:1].isupper():
+                not is_cue(tok.head) or not tok.text[:1].isupper():
             continue
         start = tok.i
         while start > 0 and doc[start - 1].dep_ == "compound" and doc[start - 1].pos_ == "PROPN" \

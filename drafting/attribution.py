@@ -56,9 +56,10 @@ def cue_text(verb: Token) -> str:
     return " ".join(t.text for t in parts)
 
 
-def subject_of(verb: Token) -> Token | None:
+def subject_of(verb: Token, quoted: Quoted | None = None) -> Token | None:
     """The verb's speaker as written: its subject, the agent of a passive, the object of
-    "according to", or the subject of the verb it hangs from ("went on to say")."""
+    "according to", or the subject of the verb it hangs from ("went on to say"). Never a word
+    inside quotation marks: a quote's own subject is not who says it."""
     if verb.lower_ == "according":
         for child in verb.children:
             if child.dep_ == "prep":
@@ -66,20 +67,27 @@ def subject_of(verb: Token) -> Token | None:
                     if obj.dep_ == "pobj":
                         return obj
         return None
-    current: Token | None = verb
+
+    def outside(tok: Token) -> bool:
+        return quoted is None or tok.idx not in quoted
+
+    current = verb
     for _ in range(4):
-        if current is None:
-            break
-        for child in current.children:
-            if child.dep_ in ("nsubj", "csubj") and child.pos_ != "SCONJ" and \
-                    child.ent_type_ not in ("DATE", "TIME") and child.lemma_ not in NOT_SPEAKERS:
-                return child
+        here = current
+        subjects = [c for c in current.children if c.dep_ in ("nsubj", "csubj")
+                    and c.pos_ != "SCONJ" and c.ent_type_ not in ("DATE", "TIME")
+                    and c.lemma_ not in NOT_SPEAKERS and outside(c)]
+        if subjects:
+            # "In Riverton, Maine, Ruiz went on": a person before a place; the nearest.
+            subjects.sort(key=lambda c: (c.ent_type_ in ("GPE", "LOC", "FAC"), abs(c.i - here.i)))
+            return subjects[0]
         for child in current.children:
             if child.dep_ == "agent":
                 for obj in child.children:
-                    if obj.dep_ == "pobj":
+                    if obj.dep_ == "pobj" and outside(obj):
                         return obj
-        if current.dep_ in ("xcomp", "conj", "advcl", "acl") and current.head is not current:
+        if current.dep_ in ("xcomp", "conj", "advcl", "acl") and current.head is not current \
+                and outside(current.head):
             current = current.head
         else:
             break
@@ -99,7 +107,7 @@ class Resolver:
 
     def speaker(self, verb: Token) -> Speaker:
         cue = cue_text(verb)
-        subject = subject_of(verb)
+        subject = subject_of(verb, self.quoted)
         if subject is None:
             return Speaker(None, None, "none", cue, verb)
         entry, how = self.resolve(subject)
@@ -111,6 +119,9 @@ class Resolver:
         named = self.table.at(token)
         if named is not None:
             return named, "name"
+        if token.pos_ == "PROPN" and token.text[:1].isupper() and token.ent_type_ in (
+                "", "PERSON") and not any(c.dep_ == "appos" for c in token.children):
+            return self.table.named_from(token), "name"
         for child in token.children:
             if child.dep_ in ("appos", "compound", "conj"):
                 found = self.table.at(child)

@@ -3,6 +3,8 @@ that describe a person. One place, so the rules and the actor finder agree."""
 
 from __future__ import annotations
 
+from spacy.tokens import Token
+
 from drafting.excerpts import vocabulary
 
 SPEECH_VERBS = vocabulary("""
@@ -40,5 +42,15 @@ spokesperson representative member democrat republican frontrunner front-runner 
 incumbent host anchor reporter author economist pollster founder ceo source
 """)
 
+
+
+def is_cue(token: Token) -> bool:
+    """A verb that reports speech: one of SPEECH_VERBS, or "went on" ("“...,” Trump went on")."""
+    if token.pos_ not in ("VERB", "AUX"):
+        return False
+    return token.lemma_ in SPEECH_VERBS or (token.lemma_ == "go" and any(
+        c.dep_ == "prt" and c.lower_ == "on" for c in token.children))
+
+
 __all__ = ["CLAIM_VERBS", "GROUP_PRONOUNS", "NOT_SPEAKERS", "PERSON_NOUNS", "PERSON_PRONOUNS",
-           "RELATIVE", "SPEECH_VERBS"]
+           "RELATIVE", "SPEECH_VERBS", "is_cue"]

@@ -11,7 +11,7 @@ from spacy.tokens import Doc, Span, Token
 from drafting.actors import ActorTable
 from drafting.attribution import Resolver, Speaker
 from drafting.excerpts import excerpt, text_of, words
-from drafting.lexicon import SPEECH_VERBS
+from drafting.lexicon import is_cue
 from drafting.model import DraftQuote
 from drafting.spans import Positions, Quoted
 
@@ -70,7 +70,7 @@ class QuoteFinder:
         if len(nxt) and nxt[0].idx - end <= 3:
             last = min(len(self.doc), last + 6)
         candidates = [t for t in self.doc[first:last] if not self._quoted(t) and (
-            (t.lemma_ in SPEECH_VERBS and t.pos_ in ("VERB", "AUX"))
+            is_cue(t)
             or (t.lower_ == "according" and t.i + 1 < len(self.doc) and t.nbor().lower_ == "to"))]
         # A quote that ends its own sentence ("... yet.”) is not attributed by a verb after it,
         # unless the sentence runs on in lower case ("“Really?” he asked").
@@ -102,7 +102,7 @@ class QuoteFinder:
     def _speaking(self, sent: Span) -> Speaker | None:
         """The speaker of a speech verb of ``sent`` (outside quotes) who is a named actor."""
         for tok in sent:
-            if tok.lemma_ in SPEECH_VERBS and tok.pos_ == "VERB" and not self._quoted(tok):
+            if is_cue(tok) and not self._quoted(tok):
                 speaker = self.resolver.speaker(tok)
                 if speaker.entry is not None:
                     return speaker
