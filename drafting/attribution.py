@@ -9,8 +9,10 @@ from spacy.tokens import Doc, Token
 
 from drafting.actors import ActorTable, Entry
 from drafting.lexicon import (
+    GROUP_NOUNS,
     GROUP_PRONOUNS,
     NOT_SPEAKERS,
+    ORG_NOUNS,
     PERSON_NOUNS,
     PERSON_PRONOUNS,
     RELATIVE,
@@ -179,27 +181,35 @@ class Resolver:
 
     def description(self, token: Token) -> tuple[Entry | None, str]:
         """ "the spokesman", "the Republican nominee", "the campaign": the most recently
-        mentioned actor whose role or name has that word; a person noun falls back on the
-        most recent person. Indefinite ones ("a source", "officials") are nobody named."""
+        mentioned actor whose role or name has that word; "the mayor" (a person noun) the
+        most recent person, "the newspaper" the most recent organisation. Indefinite ones ("a
+        source", "officials") are someone not named; a thing ("the process", "a document") is
+        nobody, and the quote's context decides."""
         determiners = {c.lower_ for c in token.children if c.dep_ in ("det", "poss")}
+        lemma = token.lemma_.casefold()
+        animate = lemma in PERSON_NOUNS or lemma in GROUP_NOUNS or lemma in ORG_NOUNS
         if determiners & {"a", "an", "some", "several", "many", "one", "two", "three"} or (
                 not determiners and token.tag_ in ("NNS", "NNPS")):
-            return self.table.unnamed_from(token), "unnamed"
-        lemma = token.lemma_.casefold()
+            if animate and not self._in_quote(token.idx):
+                return self.table.unnamed_from(token), "unnamed"
+            return None, "none"
         for _, entry in self.table.before(token.i):
             text = f"{entry.actor.role or ''} {entry.actor.name}".casefold()
             if lemma and (lemma in text.split() or token.lower_ in text.split()):
                 return entry, "description"
-        if determiners & {"the", "this", "that"}:
+        definite = bool(determiners & {"the", "this", "that"})
+        if definite:
             # "the spokeswoman added" after "a spokeswoman for the board said": the same one.
             for prev in reversed(self.doc[max(0, token.i - 300):token.i]):
                 if prev.lemma_ == token.lemma_ and prev.pos_ == "NOUN" and any(
                         c.dep_ == "det" and c.lower_ in ("a", "an") for c in prev.children):
                     return self.table.unnamed_from(prev), "description"
-        if lemma in PERSON_NOUNS and (determiners & {"the", "this", "that"}):
+        if definite and (lemma in PERSON_NOUNS or lemma in ORG_NOUNS):
+            want_person = lemma in PERSON_NOUNS
             for i, entry in self.table.before(token.i):
-                if entry.actor.kind == "person" and not self._in_quote(self.doc[i].idx):
+                if (entry.actor.kind == "person") == want_person and not entry.actor.unsure \
+                        and not self._in_quote(self.doc[i].idx):
                     return entry, "description"
-        if token.pos_ == "NOUN" and not self._in_quote(token.idx):
+        if animate and token.pos_ == "NOUN" and not self._in_quote(token.idx):
             return self.table.unnamed_from(token), "unnamed"
-        return None, "unnamed"
+        return None, "none"

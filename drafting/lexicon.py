@@ -39,7 +39,24 @@ secretary mogul billionaire businessman businesswoman lawmaker congressman congr
 chairman chairwoman director adviser advisor aide strategist manager leader chief executive
 ambassador diplomat analyst expert professor lawyer attorney judge general commander officer
 spokesperson representative member democrat republican frontrunner front-runner challenger
-incumbent host anchor reporter author economist pollster founder ceo source
+incumbent host anchor reporter author economist pollster founder ceo source tycoon magnate mogul
+star actor actress singer pastor reverend activist businessman entrepreneur billionaire
+millionaire developer veteran spokesperson commentator columnist editor writer historian
+scientist researcher doctor physician nurse teacher student worker farmer resident voter
+supporter critic opponent rival ally friend wife husband mother father son daughter brother
+sister organizer organiser protester witness victim official operative surrogate staffer
+""")
+# Plural and collective nouns for people who speak ("officials said", "aides say").
+GROUP_NOUNS = vocabulary("""
+official aide source critic supporter voter resident people analyst expert observer lawmaker
+legislator democrat republican conservative liberal leader member staff protester activist
+organizer organiser insider adviser advisor operative strategist donor delegate
+""")
+# Nouns for organisations that speak ("the campaign said", "the newspaper reported").
+ORG_NOUNS = vocabulary("""
+campaign committee newspaper paper network agency administration department ministry government
+party group company firm organization organisation union council court office board
+association commission bureau outlet station channel magazine website team
 """)
 
 
@@ -52,5 +69,15 @@ def is_cue(token: Token) -> bool:
         c.dep_ == "prt" and c.lower_ == "on" for c in token.children))
 
 
-__all__ = ["CLAIM_VERBS", "GROUP_PRONOUNS", "NOT_SPEAKERS", "PERSON_NOUNS", "PERSON_PRONOUNS",
-           "RELATIVE", "SPEECH_VERBS", "is_cue"]
+__all__ = [
+    "CLAIM_VERBS",
+    "GROUP_NOUNS",
+    "GROUP_PRONOUNS",
+    "NOT_SPEAKERS",
+    "ORG_NOUNS",
+    "PERSON_NOUNS",
+    "PERSON_PRONOUNS",
+    "RELATIVE",
+    "SPEECH_VERBS",
+    "is_cue",
+]

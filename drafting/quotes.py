@@ -166,7 +166,8 @@ class QuoteFinder:
             if _is_title(text) and not governs:
                 continue
             speaker = self.resolver.speaker(verb) if verb is not None else None
-            if words(text) <= SHORT and (not governs or speaker is None or speaker.how == "none"):
+            if words(text) <= SHORT and (not governs or speaker is None or (
+                    speaker.how == "none" and speaker.token is None)):
                 continue  # a scare quote: no cue governs it, nobody is said to have said it
             note = None
             if speaker is None or (speaker.entry is None and speaker.how in ("none", "pronoun")):
