@@ -93,7 +93,8 @@ def evaluate_polnear(articles: list[Article], nlp: Language, baseline: bool,
         gq = [Gold(g.span, source_name(doc, g.source) if g.source else None)
               for g in gold_quotes(article)]
         items = [Item(q.span, _names(actors, q.speaker)) for q in draft.quotes]
-        tally = score(items, gq, text if errors else "")
+        said = [g.span for g in gold_quotes(article, quoted_content_only=False)]
+        tally = score(items, gq, text if errors else "", precision_against=said)
         gc = gold_claims(article)
         gold_c = [Gold((min(a for a, _ in c.content), max(b for _, b in c.content)),
                        source_name(doc, c.source) if c.source else None) for c in gc]
@@ -108,7 +109,7 @@ def evaluate_polnear(articles: list[Article], nlp: Language, baseline: bool,
             if found is None:
                 corpus.baseline_bailed += 1
                 found = []
-            corpus.baseline.add(score(found, gq))
+            corpus.baseline.add(score(found, gq, precision_against=said))
     return corpus
 
 

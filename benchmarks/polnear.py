@@ -4,11 +4,14 @@ from a copy outside the repository, and the gold this evaluation derives from it
 The corpus's texts are third-party: they are read from the corpus folder at run time and
 never copied into the repository, its tests or its fixtures.
 
-Direct quotes in the gold: PolNeAR annotates attributions, not quotation marks, so a gold
-direct quote is a passage in double quotation marks (paired within a paragraph, by this
-module's own simple rule, not the drafter's) at least half of which lies inside an
-attribution's Content span; its speaker is that attribution's Source. Quoted passages outside
-every Content span (titles, scare quotes nobody is said to have said) are not gold quotes.
+Direct quotes in the gold: PolNeAR annotates attributions, not quotation marks. A gold direct
+quote is a Content span in quotation marks: a passage in double quotation marks (paired
+within a line, by this module's own simple rule, not the drafter's) at least half of which
+lies inside a Content span that is itself at least half in quotation marks; its speaker is
+that attribution's Source. A drafted quote counts as right (precision) when it overlaps any
+quoted passage inside any Content span: somebody is said to have said those words. Quoted
+passages outside every Content span (titles, scare quotes nobody is said to have said) are
+neither.
 A gold indirect claim is a Content span less than half of which is in quotation marks.
 """
 
@@ -117,15 +120,29 @@ class GoldQuote:
     source: Spans
 
 
-def gold_quotes(article: Article) -> list[GoldQuote]:
+def _quoted_share(attribution: Attribution, quoted: Spans) -> float:
+    size = sum(b - a for a, b in attribution.content)
+    return sum(_inside(c, quoted) for c in attribution.content) / size if size else 0.0
+
+
+def gold_quotes(article: Article, *, quoted_content_only: bool = True) -> list[GoldQuote]:
+    """Quoted passages that are (mostly) inside an attribution's Content. With
+    ``quoted_content_only`` (the headline definition), only Content spans that are themselves
+    in quotation marks (at least half of their characters) count: direct quotations. Without
+    it, also the quoted words inside a paraphrase (“...,” a title or phrase the source used),
+    which PolNeAR annotates as part of the attribution."""
+    quoted = tuple(quoted_spans(article.text))
     gold = []
-    for span in quoted_spans(article.text):
+    for span in quoted:
         length = span[1] - span[0]
         if not article.text[span[0]:span[1]].strip():
             continue
         best = max(article.attributions, key=lambda a: _inside(span, a.content), default=None)
-        if best is not None and _inside(span, best.content) * 2 >= length:
-            gold.append(GoldQuote(span, best.source))
+        if best is None or _inside(span, best.content) * 2 < length:
+            continue
+        if quoted_content_only and _quoted_share(best, quoted) < 0.5:
+            continue
+        gold.append(GoldQuote(span, best.source))
     return gold
 
 

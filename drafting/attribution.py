@@ -34,6 +34,8 @@ class Speaker:
             return None
         if self.how == "pronoun":
             return f"speaker resolved from the pronoun '{self.token.text}'"
+        if self.how == "label":
+            return "no cue: the speaker's name and a colon stand before the quote"
         if self.how == "description":
             return f"speaker resolved from the description '{_phrase(self.token)}'"
         return None

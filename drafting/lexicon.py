@@ -16,7 +16,9 @@ lament muse shout yell scream whisper cry continue caution confirm reiterate rev
 brag grumble mutter agree disagree object protest point thunder blast slam hit fire criticize
 criticise praise call dismiss reject indicate signal believe think feel hope fear expect
 read chant echo mouth tout decry refer portray dub label brand deem term characterize
-characterise mock exclaim speak plead beg demand insult taunt scoff sneer recount
+characterise mock exclaim speak plead bark grouse beam ponder lecture snap fume rail gripe gush
+interject interrupt marvel wonder chide scold tease vent rant preach intone thank apologize
+apologise quote beg demand insult taunt scoff sneer recount
 """)
 # Verbs whose clause is a claim reported in indirect speech (a subset, plus verbs of belief
 # and knowledge that PolNeAR also counts as attributions).
@@ -65,8 +67,11 @@ def is_cue(token: Token) -> bool:
     """A verb that reports speech: one of SPEECH_VERBS, or "went on" ("“...,” Trump went on")."""
     if token.pos_ not in ("VERB", "AUX"):
         return False
-    return token.lemma_ in SPEECH_VERBS or (token.lemma_ == "go" and any(
-        c.dep_ == "prt" and c.lower_ == "on" for c in token.children))
+    if token.lemma_ in SPEECH_VERBS:
+        return True
+    particles = {c.lower_ for c in token.children if c.dep_ in ("prt", "advmod")}
+    return (token.lemma_ == "go" and "on" in particles) or (
+        token.lemma_ in ("shoot", "fire", "hit", "push", "strike") and "back" in particles)
 
 
 __all__ = [

@@ -74,10 +74,12 @@ class QuoteFinder:
             or (t.lower_ == "according" and t.i + 1 < len(self.doc) and t.nbor().lower_ == "to"))]
         # A quote that ends its own sentence ("... yet.”) is not attributed by a verb after it,
         # unless the sentence runs on in lower case ("“Really?” he asked").
+        # Right after the mark, a cue and its subject still attribute it ("“Why?” Smith asked").
         closed = self.text[start:end].rstrip()[-1:] in ".!?"
         after = next((t for t in self.doc[first:last] if t.idx > end and t.is_alpha), None)
         if closed and after is not None and not after.text[:1].islower():
-            candidates = [t for t in candidates if t.idx < start]
+            candidates = [t for t in candidates if t.idx < start or (
+                t.i - after.i <= 2 and "\n" not in self.text[end:t.idx])]
         if not candidates:
             return None
         inside = list(self.at.tokens(start, end))
@@ -107,6 +109,20 @@ class QuoteFinder:
                 if speaker.entry is not None:
                     return speaker
         return None
+
+    def _labelled(self, start: int) -> Speaker | None:
+        """ "Ana Ruiz: “The vote is delayed ...”": a name and a colon before it."""
+        tok = self.at.token_at(max(0, start - 1))
+        colon = self.doc[tok.i - 1] if tok.i > 0 and tok.text in "“\"" else tok
+        if colon.text != ":" or colon.i == 0:
+            return None
+        name = self.doc[colon.i - 1]
+        entry = self.table.at(name)
+        if entry is None and name.pos_ == "PROPN" and name.text[:1].isupper():
+            entry = self.table.named_from(name)
+        if entry is None:
+            return None
+        return Speaker(entry, name, "label", "said", None)
 
     def _context_speaker(self, start: int, end: int, previous: Found | None) -> Speaker | None:
         """A quote with no cue of its own: the cue of the sentence before when it leads into
@@ -170,6 +186,9 @@ class QuoteFinder:
                     speaker.how == "none" and speaker.token is None)):
                 continue  # a scare quote: no cue governs it, nobody is said to have said it
             note = None
+            labelled = self._labelled(start)
+            if labelled is not None:
+                speaker = labelled
             if speaker is None or (speaker.entry is None and speaker.how in ("none", "pronoun")):
                 context = self._context_speaker(start, end, previous)
                 if context is not None:
@@ -206,7 +225,7 @@ def draft_quotes(doc: Doc, table: ActorTable, spans: list[tuple[int, int]]) -> l
         entry = speaker.entry or table.add_unnamed(
             "Unidentified speaker", "other", evidence, "the article does not say who said this")
         notes = [x for x in (speaker.unsure, item.note) if x]
-        if speaker.cue_token is None:
+        if speaker.cue_token is None and speaker.how != "label":
             notes.append("no cue found; 'said' assumed")
         quotes.append(DraftQuote(id=f"q{n}", speaker=entry.actor.id, text=item.text,
                                  cue=speaker.cue, evidence=evidence, span=item.span,
