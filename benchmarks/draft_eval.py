@@ -194,6 +194,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--polnear", type=Path, default=ROOT.parent / "shared/corpora/polnear")
     parser.add_argument("--split", default="dev", choices=("train", "dev"))
     parser.add_argument("--limit", type=int, default=0, help="first N articles only")
+    parser.add_argument("--offset", type=int, default=0, help="skip the first N articles")
     parser.add_argument("--out", type=Path, help="write the markdown table here")
     parser.add_argument("--errors", action="store_true", help="print every miss to stderr")
     parser.add_argument("--no-baseline", action="store_true")
@@ -201,7 +202,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     started = time.perf_counter()
     nlp = load_pipeline()
-    articles = read_split(args.polnear, args.split)
+    articles = read_split(args.polnear, args.split)[args.offset:]
     if args.limit:
         articles = articles[:args.limit]
     corpora = [evaluate_fixtures(nlp),

@@ -106,7 +106,7 @@ class ActorTable:
         phrase = doc[token.left_edge.i:token.right_edge.i + 1]
         if len(phrase) > 8 or "\n" in phrase.text:
             phrase = doc[token.i:token.i + 1]
-        name = " ".join(t.text for t in phrase if not t.is_space)
+        name = _words(phrase)
         kind = "person" if token.lemma_.casefold() in PERSON_NOUNS and token.tag_ == "NN" else "other"
         entry = self.add_unnamed(name, kind, token_excerpt(doc, phrase.start, phrase.end),
                                  "not named in the article")
@@ -125,7 +125,7 @@ class ActorTable:
         doc = token.doc
         start = token.i - 1 if token.i > 0 and doc[token.i - 1].pos_ == "PROPN" and \
             doc[token.i - 1].head.i == token.i and "\n" not in doc[token.i - 1].text else token.i
-        name = " ".join(t.text for t in doc[start:token.i + 1])
+        name = _words(doc[start:token.i + 1])
         entry = self.find(name) or next(
             (e for e in self.entries if e.actor.kind == "person"
              and e.actor.name.split()[-1].casefold() == token.lower_), None)
@@ -160,6 +160,11 @@ class ActorTable:
     def gender(self, entry: Entry) -> str | None:
         he, she = entry.gender["he"], entry.gender["she"]
         return None if he == she else ("he" if he > she else "she")
+
+
+def _words(span: Span) -> str:
+    """A span as the article writes it ("Ruiz-Okafor", not "Ruiz - Okafor"), on one line."""
+    return " ".join(span.text.split())
 
 
 def _clean(ent: Span) -> Span | None:
@@ -269,7 +274,7 @@ class _Builder:
         return entry
 
     def _person(self, span: Span, create: bool) -> Entry | None:
-        name = " ".join(t.text for t in span if not t.is_space)
+        name = _words(span)
         words = [t.text for t in span if t.is_alpha]
         existing = self.table.find(name)
         if existing is None and len(words) >= 2:
@@ -287,7 +292,7 @@ class _Builder:
         return existing
 
     def _add(self, span: Span, label: str) -> None:
-        text = " ".join(t.text for t in span if not t.is_space)
+        text = _words(span)
         lowered = text.casefold()
         alpha = [t for t in span if t.is_alpha]
         entry: Entry | None = None
@@ -344,7 +349,7 @@ class _Builder:
     def _role(self, entry: Entry, span: Span) -> None:
         start = _role_start(self.doc, span)
         if start < span.start:
-            role = " ".join(t.text for t in self.doc[start:span.start])
+            role = _words(self.doc[start:span.start])
             if any(t.is_alpha and t.text.casefold() != entry.actor.name.casefold()
                    for t in self.doc[start:span.start]):
                 entry.actor.role = role
@@ -353,7 +358,7 @@ class _Builder:
                 return
         appos = _appositive(span)
         if appos is not None:
-            entry.actor.role = " ".join(t.text for t in appos)
+            entry.actor.role = _words(appos)
             entry.role_tokens = (appos.start, appos.end)
             entry.actor.evidence = token_excerpt(self.doc, span.start, appos.end)
 

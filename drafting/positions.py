@@ -53,7 +53,7 @@ def _topic_name(head: Token) -> str:
         if child.dep_ == "prep" and child.lower_ == "of":
             end = max(end, child.right_edge.i + 1)
     span = doc[start:min(end, start + MAX_TOPIC_WORDS)]
-    return " ".join(t.text for t in span if not t.is_space).strip(" ,.;:")
+    return " ".join(span.text.split()).strip(" ,.;:")
 
 
 class PositionFinder:
