@@ -123,11 +123,11 @@ class Resolver:
         named = self.table.at(token)
         if named is not None:
             return named, "name"
-        if token.pos_ == "PROPN" and token.text[:1].isupper() and token.ent_type_ in (
-                "", "PERSON") and not any(c.dep_ == "appos" for c in token.children):
+        if token.pos_ == "PROPN" and token.text[:1].isupper() and token.ent_type_ in ("", "PERSON"):
             return self.table.named_from(token), "name"
+        # Not a compound: "Clinton adviser" is the adviser, not Clinton.
         for child in token.children:
-            if child.dep_ in ("appos", "compound", "conj"):
+            if child.dep_ in ("appos", "conj"):
                 found = self.table.at(child)
                 if found is not None and found.actor.kind == "person":
                     return found, "name"
