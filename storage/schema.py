@@ -30,6 +30,16 @@ def _f(type_: str, required: bool = False, vocab: tuple[str, ...] = (), ref: str
     return FieldSpec(type_, required, vocab, ref)
 
 
+# Who stands behind a sheet: "draft" is machine output (the drafting package) nobody has
+# reviewed yet; "reviewed" an editor's. A sheet without the field is "reviewed", as every sheet
+# written before drafts existed was.
+REVIEW_STATES = ("draft", "reviewed")
+DEFAULT_REVIEW = "reviewed"
+
+# Every entry may say what its author (usually the drafter) was unsure of, for the reviewer:
+# free text, never shown as a fact.
+UNSURE = "unsure"
+
 ARTICLE = {
     "slug": _f("slug", True),
     "title": _f("text", True),
@@ -37,6 +47,7 @@ ARTICLE = {
     "published": _f("published", True),
     "language": _f("language", True),
     "url": _f("url"),
+    "review": _f("text", vocab=REVIEW_STATES),
 }
 
 TABLES: dict[str, dict[str, FieldSpec]] = {
@@ -109,5 +120,8 @@ TABLES: dict[str, dict[str, FieldSpec]] = {
         "actors": _f("keys", ref="actor"),
     },
 }
+
+for _fields in (ARTICLE, *TABLES.values()):
+    _fields[UNSURE] = _f("text")
 
 TOP_LEVEL = ("article", "actors", "topics", "positions", "quotes", "claims", "questions", "timeline")

@@ -445,7 +445,7 @@ def _build(c: _Checker, data: dict[str, Any], text: str, folder: Path, digest: s
         _check_refs(c, path, values, schema.TABLES[table_name], refs)
         _check_evidence(c, path, values, text, haystack)
     _check_affiliation_cycles(c, rows["actors"])
-    quoted = re.findall(r'"([^"]+)"', haystack)  # what the article puts in quotation marks
+    quoted = quoted_passages(text)  # what the article puts in quotation marks
     for path, values in rows["quotes"]:
         quote = values.get("text")
         if not quote:
@@ -558,6 +558,55 @@ def _check_evidence(c: _Checker, path: str, values: dict[str, Any], text: str,
                       _closest_passage(excerpt, text))
 
 
+# Double quotation marks: curly ones say which way they face, straight ones (and the double
+# prime some keyboards produce) open when none is open and close otherwise.
+_OPENING = "“„‟"
+_CLOSING = "”"
+_EITHER = '"″'
+_BLANK_LINE = re.compile(r"\n[^\S\n]*\n")
+
+
+def quote_spans(text: str) -> list[tuple[int, int]]:
+    """Where the article puts words in double quotation marks: (start, end) of each quoted
+    passage, marks excluded, in ``text``'s own offsets.
+
+    Pairs are found within a paragraph, so one stray or missing mark cannot turn every later
+    quote inside out. A quote left open at a paragraph's end counts only when the next paragraph
+    opens with a quotation mark: the newsroom convention for a quote that runs on over several
+    paragraphs (each of its paragraphs is then a passage of its own); any other unclosed mark
+    quotes nothing. Paragraphs are separated by blank lines when the text has any (so text
+    wrapped at a fixed width keeps its paragraphs whole), otherwise by line breaks.
+    """
+    breaks = _BLANK_LINE if _BLANK_LINE.search(text) else re.compile(r"\n")
+    paragraphs: list[tuple[int, int]] = []
+    start = 0
+    for m in breaks.finditer(text):
+        paragraphs.append((start, m.start()))
+        start = m.end()
+    paragraphs.append((start, len(text)))
+    spans: list[tuple[int, int]] = []
+    for number, (begin, end) in enumerate(paragraphs):
+        opened: int | None = None
+        for i in range(begin, end):
+            ch = text[i]
+            if ch in _OPENING or (ch in _EITHER and opened is None):
+                opened = i + 1  # an opening mark inside an open quote starts it afresh
+            elif (ch in _CLOSING or ch in _EITHER) and opened is not None:
+                if i > opened:
+                    spans.append((opened, i))
+                opened = None
+        if opened is not None and number + 1 < len(paragraphs):
+            following = text[paragraphs[number + 1][0]:paragraphs[number + 1][1]].lstrip()
+            if following[:1] in (_OPENING + _EITHER) and text[opened:end].strip():
+                spans.append((opened, end))
+    return spans
+
+
+def quoted_passages(text: str) -> list[str]:
+    """The quoted passages of quote_spans, through normalise_verbatim."""
+    return [normalise_verbatim(text[a:b]) for a, b in quote_spans(text)]
+
+
 def _found(excerpt: str, haystack: str, whole_words: bool = False) -> bool:
     """Under the verbatim rule; a quote must also not start or end inside a word.
     ``haystack`` is the article text already through normalise_verbatim."""
@@ -617,6 +666,22 @@ def _check_affiliation_cycles(c: _Checker, actors: list[tuple[str, dict[str, Any
             reported.update(cycle)
             c.add(f"{path_of[node]}.affiliation",
                   "affiliations form a cycle: " + " -> ".join([*cycle, node]))
+
+
+def review_state(folder: Path) -> str:
+    """The sheet's ``[article] review`` ("draft" or "reviewed"; "reviewed" when absent).
+
+    Read on its own because the sheet model predates drafts: call it on a folder that
+    read_sheet accepted (its value is validated there); an unreadable sheet counts as a draft,
+    so nothing unchecked is ever taken for an editor's work.
+    """
+    try:
+        data = parse_toml((folder / FACTS_FILE).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return "draft"
+    article = data.get("article")
+    state = article.get("review", schema.DEFAULT_REVIEW) if isinstance(article, dict) else None
+    return state if state in schema.REVIEW_STATES else "draft"
 
 
 def read_sheets(root: Path, display_root: Path | None = None) -> list[Sheet]:

@@ -1,6 +1,6 @@
 """The shape of the code, checked: who may import whom, and no import loops.
 
-Arrows point one way: bot -> storage -> nothing of ours. An import loop, even one dodged with an
+Arrows point one way: bot -> drafting -> storage -> nothing of ours. An import loop, even one dodged with an
 import inside a function, means two modules that cannot be understood (or loaded) apart.
 """
 
@@ -16,7 +16,8 @@ from tests.conftest import REPO
 
 # Which of our packages each package may import.
 ALLOWED = {
-    "bot": {"storage"},
+    "bot": {"drafting", "storage"},
+    "drafting": {"storage"},
     "storage": set(),
 }
 

@@ -1,0 +1,258 @@
+"""The drafting evaluation (`make eval`): drafts scored against the project's fixtures and
+PolNeAR, beside textacy's ``direct_quotations`` as the baseline, plus speed and memory.
+
+    .venv/bin/python -m benchmarks.draft_eval --polnear ../shared/corpora/polnear --split dev \
+        --out benchmarks/DRAFT.md
+
+Develop rules on ``--split train`` (``--errors`` prints every miss); report on dev. Never
+copies a corpus text anywhere: only figures are written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from benchmarks.draft_scoring import Gold, Item, Tally, score
+from benchmarks.polnear import Article, gold_claims, gold_quotes, read_split
+from drafting.engine import draft_text
+from drafting.nlp import load_pipeline, pipeline_name
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "drafting" / "fixtures"
+NAMED = ("PERSON", "ORG", "GPE", "NORP")
+
+
+@dataclass
+class Corpus:
+    name: str
+    articles: int = 0
+    quotes: Tally = field(default_factory=Tally)
+    claims: Tally = field(default_factory=Tally)
+    baseline: Tally = field(default_factory=Tally)
+    baseline_bailed: int = 0  # articles textacy refused (an odd number of quotation marks)
+
+
+def source_name(doc: Doc, spans: tuple[tuple[int, int], ...]) -> str | None:
+    """The gold source's name when the source is named: its head word is (part of) a name, or
+    a name stands in apposition to it. "he", "a spokesman" and "the campaign" are not named."""
+    tokens = [t for t in doc if any(a <= t.idx < b for a, b in spans)]
+    if not tokens:
+        return None
+    inside = {t.i for t in tokens}
+    head = next((t for t in tokens if t.head.i not in inside or t.head.i == t.i), tokens[-1])
+    candidates = [head] + [c for c in head.children if c.dep_ == "appos" and c.i in inside]
+    for tok in candidates:
+        if tok.ent_type_ in NAMED or (tok.pos_ == "PROPN" and tok.ent_type_ in ("", *NAMED)):
+            ent = next((e for e in doc.ents if e.start <= tok.i < e.end), None)
+            return ent.text if ent is not None else tok.text
+    return None
+
+
+def _names(draft_actors: dict[str, tuple[str, ...]], key: str) -> tuple[str, ...]:
+    return draft_actors.get(key, ())
+
+
+def _textacy_items(doc: Doc) -> list[Item] | None:
+    from textacy.extract.triples import direct_quotations
+
+    try:
+        triples = list(direct_quotations(doc))
+    except ValueError:  # textacy bails out on an odd number of quotation marks
+        return None
+    items = []
+    for triple in triples:
+        content = triple.content
+        speaker = " ".join(t.text for t in triple.speaker)
+        items.append(Item((content.start_char, content.end_char), (speaker,) if speaker else ()))
+    return items
+
+
+def evaluate_polnear(articles: list[Article], nlp: Language, baseline: bool,
+                     errors: bool) -> Corpus:
+    corpus = Corpus("PolNeAR")
+    for article in articles:
+        corpus.articles += 1
+        text = article.text
+        doc = nlp(text)
+        draft = draft_text(text, nlp=nlp).draft
+        actors = {a.id: (a.name, *a.aliases) for a in draft.actors}
+        gq = [Gold(g.span, source_name(doc, g.source) if g.source else None)
+              for g in gold_quotes(article)]
+        items = [Item(q.span, _names(actors, q.speaker)) for q in draft.quotes]
+        said = [g.span for g in gold_quotes(article, quoted_content_only=False)]
+        tally = score(items, gq, text if errors else "", precision_against=said)
+        gc = gold_claims(article)
+        gold_c = [Gold((min(a for a, _ in c.content), max(b for _, b in c.content)),
+                       source_name(doc, c.source) if c.source else None) for c in gc]
+        every = [s for at in article.attributions for s in at.content]
+        claims = [Item(c.span, _names(actors, c.claimant)) for c in draft.claims]
+        corpus.claims.add(score(claims, gold_c, "", precision_against=every))
+        if errors and tally.errors:
+            print(f"--- {article.name}", *tally.errors, sep="\n  ", file=sys.stderr)
+        corpus.quotes.add(tally)
+        if baseline:
+            found = _textacy_items(doc)
+            if found is None:
+                corpus.baseline_bailed += 1
+                found = []
+            corpus.baseline.add(score(found, gq, precision_against=said))
+    return corpus
+
+
+def evaluate_fixtures(nlp: Language) -> Corpus:
+    corpus = Corpus("own fixtures")
+    for folder in sorted(p for p in FIXTURES.iterdir() if (p / "gold.toml").exists()):
+        text = (folder / "article.txt").read_text(encoding="utf-8")
+        gold = tomllib.loads((folder / "gold.toml").read_text(encoding="utf-8"))
+        corpus.articles += 1
+        draft = draft_text(text, nlp=nlp).draft
+        actors = {a.id: (a.name, *a.aliases) for a in draft.actors}
+        gq = [Gold(_span(text, q["text"]), q["speaker"]) for q in gold.get("quotes", [])]
+        corpus.quotes.add(score([Item(q.span, _names(actors, q.speaker)) for q in draft.quotes],
+                                gq, text))
+        gc = [Gold(_span(text, c["text"]), c["claimant"]) for c in gold.get("claims", [])]
+        corpus.claims.add(score([Item(c.span, _names(actors, c.claimant)) for c in draft.claims],
+                                gc))
+        found = _textacy_items(nlp(text))
+        if found is None:
+            corpus.baseline_bailed += 1
+            found = []
+        corpus.baseline.add(score(found, gq))
+    return corpus
+
+
+def _span(text: str, excerpt: str) -> tuple[int, int]:
+    start = text.find(excerpt)
+    if start < 0:
+        raise ValueError(f"gold excerpt not in the article: {excerpt!r}")
+    return start, start + len(excerpt)
+
+
+def _machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return (f"{os.cpu_count()} cores ({cpu}), Python {platform.python_version()}, "
+            f"{platform.system()} {platform.release()}")
+
+
+def _speed() -> dict[str, Any]:
+    out = subprocess.run([sys.executable, "-m", "benchmarks.draft_speed"], capture_output=True,
+                         text=True, check=True, cwd=ROOT)
+    result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
+    return result
+
+
+def _f(x: float) -> str:
+    return f"{x:.3f}"
+
+
+def table(corpora: list[Corpus]) -> list[str]:
+    rows = ["| corpus | system | articles | gold quotes | quote recall | quote precision | "
+            "named-source quotes | speaker right, of found | speaker right, end to end |",
+            "|---|---|---|---|---|---|---|---|---|"]
+    for c in corpora:
+        for system, t in (("drafting", c.quotes), ("textacy 0.13.0", c.baseline)):
+            rows.append(f"| {c.name} | {system} | {c.articles} | {t.gold} | {_f(t.recall)} | "
+                        f"{_f(t.precision)} ({t.drafted_right}/{t.drafted}) | {t.named} | "
+                        f"{_f(t.speaker_of_found)} ({t.speaker_right}/{t.named_found}) | "
+                        f"{_f(t.speaker_end_to_end)} |")
+    rows += ["", "| corpus | system | gold indirect claims | claim recall | claim precision | "
+             "named-source claims | claimant right, of found | claimant right, end to end |",
+             "|---|---|---|---|---|---|---|---|"]
+    for c in corpora:
+        t = c.claims
+        rows.append(f"| {c.name} | drafting | {t.gold} | {_f(t.recall)} | {_f(t.precision)} "
+                    f"({t.drafted_right}/{t.drafted}) | {t.named} | {_f(t.speaker_of_found)} "
+                    f"({t.speaker_right}/{t.named_found}) | {_f(t.speaker_end_to_end)} |")
+        rows.append(f"| {c.name} | textacy 0.13.0 | — | no indirect quotations (direct_quotations "
+                    "only) | | | | |")
+    return rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--polnear", type=Path, default=ROOT.parent / "shared/corpora/polnear")
+    parser.add_argument("--split", default="dev", choices=("train", "dev"))
+    parser.add_argument("--limit", type=int, default=0, help="first N articles only")
+    parser.add_argument("--offset", type=int, default=0, help="skip the first N articles")
+    parser.add_argument("--out", type=Path, help="write the markdown table here")
+    parser.add_argument("--errors", action="store_true", help="print every miss to stderr")
+    parser.add_argument("--no-baseline", action="store_true")
+    parser.add_argument("--no-speed", action="store_true")
+    args = parser.parse_args(argv)
+    started = time.perf_counter()
+    nlp = load_pipeline()
+    articles = read_split(args.polnear, args.split)[args.offset:]
+    if args.limit:
+        articles = articles[:args.limit]
+    corpora = [evaluate_fixtures(nlp),
+               evaluate_polnear(articles, nlp, not args.no_baseline, args.errors)]
+    corpora[1].name = f"PolNeAR {args.split}"
+    lines = table(corpora)
+    speed = None if args.no_speed else _speed()
+    elapsed = time.perf_counter() - started
+    print("\n".join(lines))
+    if speed:
+        print(json.dumps(speed))
+    if args.out:
+        args.out.write_text(report(corpora, speed, elapsed), encoding="utf-8")
+    return 0
+
+
+def report(corpora: list[Corpus], speed: dict[str, Any] | None, elapsed: float) -> str:
+    from importlib.metadata import version
+
+    bailed = ", ".join(f"{c.name}: {c.baseline_bailed} of {c.articles}" for c in corpora)
+    parts = [
+        "# Drafting: accuracy and speed",
+        "",
+        "Written by `make eval` (`benchmarks/draft_eval.py`); do not edit by hand. Machine: "
+        f"{_machine()}; spaCy {version('spacy')}, pipeline `{pipeline_name()}`. "
+        f"Whole run {elapsed:.0f} s.",
+        "",
+        "## Quotes and speakers",
+        "",
+        *table(corpora),
+        "",
+        f"textacy gave up on whole articles with an odd number of quotation marks ({bailed}): "
+        "it refuses to guess which one is unclosed, so those count as no quotes found.",
+        "",
+    ]
+    if speed:
+        parts += [
+            "## Speed and memory",
+            "",
+            "| measure | value |",
+            "|---|---|",
+            f"| pipeline load (once per process) | {speed['load_s']:.2f} s |",
+            f"| draft of a {speed['words_small']:,}-word article, median of 5 (max) | "
+            f"{speed['draft_small_median_s']:.3f} s ({speed['draft_small_max_s']:.3f} s) |",
+            f"| draft of a {speed['words_large']:,}-word article | {speed['draft_large_s']:.1f} s |",
+            f"| peak RSS of that process (load + both drafts) | {speed['peak_rss_mb']:.0f} MB |",
+            "",
+        ]
+    return "\n".join(parts)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
