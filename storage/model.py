@@ -22,6 +22,10 @@ QuestionStatus = Literal["open", "answered"]
 FactKind = Literal["position", "quote", "claim", "response", "question", "event"]
 # What a load's diff counts: the facts, and the articles, actors and topics they stand in.
 DiffKind = Literal["article", "actor", "topic", FactKind]
+# Who stands behind a sheet: "draft" is machine output (the drafting package) nobody has
+# reviewed yet; "reviewed" an editor's. A sheet without the field is "reviewed", as every
+# sheet written before drafts existed was.
+ReviewState = Literal["draft", "reviewed"]
 
 ACTOR_KINDS: tuple[ActorKind, ...] = get_args(ActorKind)
 STANCES: tuple[Stance, ...] = get_args(Stance)
@@ -30,6 +34,8 @@ RESPONSES: tuple[ResponseKind, ...] = get_args(ResponseKind)
 QUESTION_STATUSES: tuple[QuestionStatus, ...] = get_args(QuestionStatus)
 FACT_KINDS: tuple[FactKind, ...] = get_args(FactKind)
 DIFF_KINDS: tuple[DiffKind, ...] = ("article", "actor", "topic", *FACT_KINDS)
+REVIEW_STATES: tuple[ReviewState, ...] = get_args(ReviewState)
+REVIEWED: ReviewState = "reviewed"
 
 
 @dataclass(frozen=True)
@@ -40,6 +46,7 @@ class Article:
     language: str
     published: date | None  # None: the sheet says "undated"
     url: str | None = None
+    review: ReviewState = REVIEWED
 
 
 @dataclass(frozen=True)

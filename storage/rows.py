@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass, field
 from datetime import date
 
-from storage.model import Sheet
+from storage.model import REVIEWED, Article, Sheet
 from storage.text import fold, fold_name
 
 
@@ -48,13 +48,24 @@ def canonical(obj: object) -> str:
     return json.dumps(_plain(obj), sort_keys=True, ensure_ascii=False, default=_default)
 
 
+def _article_payload(article: Article) -> str:
+    """The article's canonical payload. A reviewed article's leaves its review state out: the
+    payload is what every stored article had before drafts existed, so none of them reads as
+    changed; a draft's has it, so publishing one is a change."""
+    fields = _plain(article)
+    assert isinstance(fields, dict)
+    if article.review == REVIEWED:
+        del fields["review"]
+    return json.dumps(fields, sort_keys=True, ensure_ascii=False, default=_default)
+
+
 def sheet_rows(sheet: Sheet, folder: str, loaded_at: str) -> SheetRows:
     a = sheet.article
     slug = a.slug
-    article_payload = canonical(a)
+    article_payload = _article_payload(a)
     rows = SheetRows(slug=slug, article=(
         slug, a.title, a.outlet, a.url, a.published.isoformat() if a.published else None,
-        a.language, sheet.text, folder, sheet.content_hash, article_payload, loaded_at))
+        a.language, sheet.text, folder, sheet.content_hash, article_payload, loaded_at, a.review))
     rows.payloads[("article", slug)] = article_payload
     actor_names = {actor.key: actor.name for actor in sheet.actors}
     topic_names = {topic.key: topic.name for topic in sheet.topics}

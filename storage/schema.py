@@ -9,6 +9,8 @@ from storage.model import (
     CLAIM_STATUSES,
     QUESTION_STATUSES,
     RESPONSES,
+    REVIEW_STATES,
+    REVIEWED,
     STANCES,
 )
 
@@ -30,11 +32,8 @@ def _f(type_: str, required: bool = False, vocab: tuple[str, ...] = (), ref: str
     return FieldSpec(type_, required, vocab, ref)
 
 
-# Who stands behind a sheet: "draft" is machine output (the drafting package) nobody has
-# reviewed yet; "reviewed" an editor's. A sheet without the field is "reviewed", as every sheet
-# written before drafts existed was.
-REVIEW_STATES = ("draft", "reviewed")
-DEFAULT_REVIEW = "reviewed"
+# storage.model.ReviewState: absent means reviewed.
+DEFAULT_REVIEW = REVIEWED
 
 # Every entry may say what its author (usually the drafter) was unsure of, for the reviewer:
 # free text, never shown as a fact.

@@ -22,6 +22,7 @@ from rapidfuzz import fuzz, process
 
 from storage import schema
 from storage.model import (
+    REVIEW_STATES,
     Actor,
     Article,
     Claim,
@@ -479,6 +480,7 @@ def _build(c: _Checker, data: dict[str, Any], text: str, folder: Path, digest: s
             slug=article["slug"], title=article["title"], outlet=article["outlet"],
             language=article["language"], url=article.get("url"),
             published=None if published == "undated" else published,
+            review=article.get("review", schema.DEFAULT_REVIEW),
         ),
         text=text,
         folder=str(folder),
@@ -681,7 +683,7 @@ def review_state(folder: Path) -> str:
         return "draft"
     article = data.get("article")
     state = article.get("review", schema.DEFAULT_REVIEW) if isinstance(article, dict) else None
-    return state if state in schema.REVIEW_STATES else "draft"
+    return state if state in REVIEW_STATES else "draft"
 
 
 def read_sheets(root: Path, display_root: Path | None = None) -> list[Sheet]:

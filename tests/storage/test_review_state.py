@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from storage import schema
-from storage.model import Sheet
+from storage.model import REVIEW_STATES, Sheet
 from storage.sheets import (
     FACTS_FILE,
     quote_spans,
@@ -40,7 +40,7 @@ def test_the_bundled_seed_is_reviewed(seed_folder: Path) -> None:
     assert review_state(seed_folder) == "reviewed"
 
 
-@pytest.mark.parametrize("state", schema.REVIEW_STATES)
+@pytest.mark.parametrize("state", REVIEW_STATES)
 def test_review_states_are_accepted(tmp_path: Path, state: str) -> None:
     facts = MINI_FACTS.replace('language = "en"', f'language = "en"\nreview = "{state}"')
     folder = write_sheet(tmp_path / "bridge", facts)
