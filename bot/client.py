@@ -13,8 +13,8 @@ from discord.ext import commands
 from bot import errors
 from bot.respond import NO_PINGS
 from bot.settings import Settings
+from bot.startup import load_at_start
 from storage.connections import Clock, utc_now
-from storage.sheets import SheetError
 from storage.store import Store
 
 log = logging.getLogger(__name__)
@@ -58,15 +58,7 @@ class NewsBot(commands.Bot):
 
     async def setup_hook(self) -> None:
         self.store = await Store.open(self.settings.database_path, clock=self.clock)
-        try:
-            report = await self.store.load(self.settings.seeds_dir)
-            log.info("facts: %d article(s) loaded, %d unchanged", len(report.loaded),
-                     len(report.unchanged))
-        except SheetError as exc:
-            for problem in exc.problems:
-                log.error("fact sheet refused: %s", problem)
-            log.error("%d problem(s) in the fact sheets; the previous facts keep answering",
-                      len(exc.problems))
+        await load_at_start(self.store, self.settings.seeds_dir, log, terminal=False)
         for extension in EXTENSIONS:
             await self.load_extension(extension)
         if self.settings.guild_id is not None:
