@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 from functools import cache
-from typing import TYPE_CHECKING, Any, cast
 from zoneinfo import ZoneInfo, available_timezones
 
 import discord
@@ -13,18 +12,16 @@ from discord import app_commands
 from discord.ext import commands, tasks
 from rapidfuzz import fuzz, process
 
+from bot.base import NO_PINGS, BaseBot, Interaction, bot_of
 from bot.checks import moderator_only
 from bot.digest import DigestJob, NextPost, local_today
 from bot.embeds import DISCORD, pages
 from bot.pager import send_pages
 from bot.render import echo
 from bot.render_admin import digest_view
-from bot.respond import NO_PINGS, bot_of, send
+from bot.respond import send
 from bot.settings import parse_hhmm, valid_timezone
 from storage.digest import DigestConfig, disable, get_config, save_config
-
-if TYPE_CHECKING:
-    from bot.client import NewsBot
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +31,7 @@ def _zones() -> tuple[str, ...]:
     return tuple(sorted(z for z in available_timezones() if "/" in z or z == "UTC"))
 
 
-async def timezones(interaction: discord.Interaction[Any],
+async def timezones(interaction: Interaction,
                     current: str) -> list[app_commands.Choice[str]]:
     typed = current.strip()[:64]
     if not typed:
@@ -61,8 +58,8 @@ def _describe(config: DigestConfig, upcoming: NextPost, now: datetime) -> str:
 
 class Digest(commands.GroupCog, group_name="digest",
              group_description="The daily digest of what changed in the stories"):
-    def __init__(self, bot: commands.Bot) -> None:
-        self.job = DigestJob(cast("NewsBot", bot))
+    def __init__(self, bot: BaseBot) -> None:
+        self.job = DigestJob(bot)
         super().__init__()
 
     async def cog_load(self) -> None:
@@ -86,7 +83,7 @@ class Digest(commands.GroupCog, group_name="digest",
     @app_commands.autocomplete(timezone=timezones)
     @app_commands.guild_only()
     @moderator_only
-    async def setup(self, interaction: discord.Interaction[Any],
+    async def setup(self, interaction: Interaction,
                     channel: app_commands.AppCommandChannel, time: str, timezone: str,
                     skip_empty: bool = False) -> None:
         # AppCommandChannel, not TextChannel: it comes whole in the interaction, cache or not.
@@ -123,7 +120,7 @@ class Digest(commands.GroupCog, group_name="digest",
     @app_commands.command(name="off", description="Stop the daily digest (moderators)")
     @app_commands.guild_only()
     @moderator_only
-    async def off(self, interaction: discord.Interaction[Any]) -> None:
+    async def off(self, interaction: Interaction) -> None:
         bot = bot_of(interaction)
         assert interaction.guild_id is not None
         default = await self.job.default_config()
@@ -135,7 +132,7 @@ class Digest(commands.GroupCog, group_name="digest",
     @app_commands.command(name="settings", description="Where and when the digest is posted (moderators)")
     @app_commands.guild_only()
     @moderator_only
-    async def settings(self, interaction: discord.Interaction[Any]) -> None:
+    async def settings(self, interaction: Interaction) -> None:
         config = await self._config(interaction)
         if config is None:
             text = "No daily digest here. A moderator can start one with /digest setup."
@@ -149,7 +146,7 @@ class Digest(commands.GroupCog, group_name="digest",
     @app_commands.command(name="preview",
                           description="The digest as it would be posted now (only you see it)")
     @app_commands.guild_only()
-    async def preview(self, interaction: discord.Interaction[Any]) -> None:
+    async def preview(self, interaction: Interaction) -> None:
         config = await self._config(interaction)
         if config is None:
             assert interaction.guild_id is not None
@@ -161,7 +158,7 @@ class Digest(commands.GroupCog, group_name="digest",
     @app_commands.command(name="now", description="Post the digest now; it counts as today's (moderators)")
     @app_commands.guild_only()
     @moderator_only
-    async def now(self, interaction: discord.Interaction[Any]) -> None:
+    async def now(self, interaction: Interaction) -> None:
         config = await self._config(interaction)
         if config is None or not config.enabled:
             return await _refuse(interaction, "No daily digest is set up here: use /digest setup.")
@@ -172,7 +169,7 @@ class Digest(commands.GroupCog, group_name="digest",
                 f"Posted in <#{config.channel_id}>.")
         await send(interaction, content=text, ephemeral=True)
 
-    async def _config(self, interaction: discord.Interaction[Any]) -> DigestConfig | None:
+    async def _config(self, interaction: Interaction) -> DigestConfig | None:
         assert interaction.guild_id is not None
         config = await get_config(bot_of(interaction).store, interaction.guild_id)
         if config is None:
@@ -182,9 +179,9 @@ class Digest(commands.GroupCog, group_name="digest",
         return config
 
 
-async def _refuse(interaction: discord.Interaction[Any], message: str) -> None:
+async def _refuse(interaction: Interaction, message: str) -> None:
     await send(interaction, content=message, ephemeral=True)
 
 
-async def setup(bot: commands.Bot) -> None:
+async def setup(bot: BaseBot) -> None:
     await bot.add_cog(Digest(bot))

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.base import Interaction
 from bot.cogs import options as ac
 from bot.commands import COMMANDS
 from bot.pager import answer
@@ -26,7 +24,7 @@ class Facts(commands.Cog):
     @app_commands.command(name="positions", description=COMMANDS["positions"].description)
     @app_commands.describe(**_describe("positions"))
     @app_commands.autocomplete(actor=ac.actors, topic=ac.topics, article=ac.articles)
-    async def positions(self, interaction: discord.Interaction[Any], actor: str | None = None,
+    async def positions(self, interaction: Interaction, actor: str | None = None,
                         topic: str | None = None, article: str | None = None,
                         private: bool = False) -> None:
         await answer(interaction, COMMANDS["positions"],
@@ -35,7 +33,7 @@ class Facts(commands.Cog):
     @app_commands.command(name="quotes", description=COMMANDS["quotes"].description)
     @app_commands.describe(**_describe("quotes"))
     @app_commands.autocomplete(speaker=ac.actors, article=ac.articles)
-    async def quotes(self, interaction: discord.Interaction[Any], speaker: str | None = None,
+    async def quotes(self, interaction: Interaction, speaker: str | None = None,
                      contains: str | None = None, article: str | None = None,
                      private: bool = False) -> None:
         await answer(interaction, COMMANDS["quotes"],
@@ -45,7 +43,7 @@ class Facts(commands.Cog):
     @app_commands.describe(**_describe("claims"))
     @app_commands.choices(status=_choices("claims", "status"))
     @app_commands.autocomplete(actor=ac.actors, article=ac.articles)
-    async def claims(self, interaction: discord.Interaction[Any], status: str | None = None,
+    async def claims(self, interaction: Interaction, status: str | None = None,
                      actor: str | None = None, article: str | None = None,
                      private: bool = False) -> None:
         await answer(interaction, COMMANDS["claims"],
@@ -55,7 +53,7 @@ class Facts(commands.Cog):
     @app_commands.describe(**_describe("questions"))
     @app_commands.choices(status=_choices("questions", "status"))
     @app_commands.autocomplete(topic=ac.topics, actor=ac.actors, article=ac.articles)
-    async def questions(self, interaction: discord.Interaction[Any], topic: str | None = None,
+    async def questions(self, interaction: Interaction, topic: str | None = None,
                         actor: str | None = None, status: str | None = None,
                         article: str | None = None, private: bool = False) -> None:
         await answer(interaction, COMMANDS["questions"],
@@ -65,14 +63,14 @@ class Facts(commands.Cog):
     @app_commands.command(name="timeline", description=COMMANDS["timeline"].description)
     @app_commands.describe(**_describe("timeline"))
     @app_commands.autocomplete(article=ac.articles)
-    async def timeline(self, interaction: discord.Interaction[Any], article: str | None = None,
+    async def timeline(self, interaction: Interaction, article: str | None = None,
                        private: bool = False) -> None:
         await answer(interaction, COMMANDS["timeline"], {"article": article}, private)
 
     @app_commands.command(name="who", description=COMMANDS["who"].description)
     @app_commands.describe(**_describe("who"))
     @app_commands.autocomplete(name=ac.actors)
-    async def who(self, interaction: discord.Interaction[Any], name: str,
+    async def who(self, interaction: Interaction, name: str,
                   private: bool = False) -> None:
         await answer(interaction, COMMANDS["who"], {"name": name}, private)
 

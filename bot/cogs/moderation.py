@@ -5,19 +5,18 @@ from __future__ import annotations
 import logging
 import math
 import time
-from typing import Any
 
-import discord
 from discord import app_commands
 from discord.ext import commands
 
 from bot import __version__
+from bot.base import BaseBot, Interaction, bot_of
 from bot.checks import moderator_only
 from bot.cogs import options as ac
 from bot.embeds import DISCORD, pages
 from bot.pager import send_pages
 from bot.render_admin import RuntimeStatus, reload_view, status_view
-from bot.respond import bot_of, within_deadline
+from bot.respond import within_deadline
 from storage.reload import Requester, reload
 from storage.status import store_status
 
@@ -27,7 +26,7 @@ log = logging.getLogger(__name__)
 
 
 class Moderation(commands.Cog):
-    def __init__(self, bot: commands.Bot) -> None:
+    def __init__(self, bot: BaseBot) -> None:
         self.started = time.monotonic()
 
     @app_commands.command(name="reload", description="Reload the fact sheets (moderators)")
@@ -37,7 +36,7 @@ class Moderation(commands.Cog):
     @app_commands.guild_only()
     @app_commands.default_permissions(manage_guild=True)
     @moderator_only
-    async def reload(self, interaction: discord.Interaction[Any], article: str | None = None,
+    async def reload(self, interaction: Interaction, article: str | None = None,
                      dry_run: bool = False) -> None:
         bot = bot_of(interaction)
         requester = Requester("discord", interaction.user.id, interaction.guild_id)
@@ -52,7 +51,7 @@ class Moderation(commands.Cog):
     @app_commands.guild_only()
     @app_commands.default_permissions(manage_guild=True)
     @moderator_only
-    async def status(self, interaction: discord.Interaction[Any]) -> None:
+    async def status(self, interaction: Interaction) -> None:
         bot = bot_of(interaction)
         latency = bot.latency * 1000 if math.isfinite(bot.latency) else None  # nan: no gateway
         runtime = RuntimeStatus(__version__, time.monotonic() - self.started, latency,
@@ -61,5 +60,5 @@ class Moderation(commands.Cog):
         await send_pages(interaction, pages(view), ephemeral=True)
 
 
-async def setup(bot: commands.Bot) -> None:
+async def setup(bot: BaseBot) -> None:
     await bot.add_cog(Moderation(bot))

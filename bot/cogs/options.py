@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-import discord
 from discord import app_commands
 
+from bot.base import Interaction, bot_of
 from bot.embeds import defuse_mentions
 from bot.render import shorten
-from bot.respond import bot_of
 from storage.queries import fact_ids
 
 MAX_CHOICES = 25
@@ -17,7 +14,7 @@ CHOICE_NAME_LIMIT = 100
 CHOICE_VALUE_LIMIT = 100
 
 
-async def _names(interaction: discord.Interaction[Any], entity: str,
+async def _names(interaction: Interaction, entity: str,
                  current: str) -> list[app_commands.Choice[str]]:
     index = await bot_of(interaction).store.names.index(entity)
     # A sheet's name is shown as typed, but never as a mention (escapes would show: the
@@ -27,20 +24,20 @@ async def _names(interaction: discord.Interaction[Any], entity: str,
             if len(key) <= CHOICE_VALUE_LIMIT]
 
 
-async def actors(interaction: discord.Interaction[Any], current: str) -> list[app_commands.Choice[str]]:
+async def actors(interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
     return await _names(interaction, "actor", current)
 
 
-async def topics(interaction: discord.Interaction[Any], current: str) -> list[app_commands.Choice[str]]:
+async def topics(interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
     return await _names(interaction, "topic", current)
 
 
-async def articles(interaction: discord.Interaction[Any],
+async def articles(interaction: Interaction,
                    current: str) -> list[app_commands.Choice[str]]:
     return await _names(interaction, "article", current)
 
 
-async def facts(interaction: discord.Interaction[Any], current: str) -> list[app_commands.Choice[str]]:
+async def facts(interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
     ids = await fact_ids(bot_of(interaction).store, current[:CHOICE_VALUE_LIMIT], MAX_CHOICES)
     return [app_commands.Choice(name=shorten(i, CHOICE_NAME_LIMIT), value=i) for i in ids
             if len(i) <= CHOICE_VALUE_LIMIT]
