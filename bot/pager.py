@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import discord
@@ -33,13 +33,15 @@ def rendered(result: Answer) -> Rendered:
     return pages(view(result, DISCORD)), *result.position
 
 
-async def answer(interaction: Interaction, command: Command,
-                 options: Mapping[str, str | None], private: bool) -> None:
-    """A command as a straight line: options -> query (one page) -> render -> send."""
+async def answer(interaction: Interaction, command: Command, private: bool,
+                 *values: str | None) -> None:
+    """A command as a straight line: options -> query (one page) -> render -> send.
+    ``values``: the command's options in the spec's order, as its callback's parameters are
+    (tests/bot/test_discord_registration.py holds each callback to that order)."""
     run = command.run
     assert run is not None
     store = bot_of(interaction).store
-    given = {k: v for k, v in options.items() if v is not None}
+    given = {o.name: v for o, v in zip(command.options, values, strict=True) if v is not None}
 
     async def fetch(number: int) -> Rendered:
         return rendered(await run(store, given, Page(number, PAGE_SIZE)))

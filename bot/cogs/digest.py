@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
-from functools import cache
-from zoneinfo import ZoneInfo, available_timezones
+from zoneinfo import ZoneInfo
 
 import discord
 from discord import app_commands
 from discord.ext import commands, tasks
-from rapidfuzz import fuzz, process
 
 from bot.base import NO_PINGS, BaseBot, Interaction, bot_of
 from bot.checks import moderator_only
+from bot.cogs.options import slash
+from bot.commands import command_at
 from bot.digest import DigestJob, NextPost, local_today
 from bot.embeds import DISCORD, pages
 from bot.pager import send_pages
@@ -24,26 +24,6 @@ from bot.settings import parse_hhmm, valid_timezone
 from storage.digest import DigestConfig, disable, get_config, save_config
 
 log = logging.getLogger(__name__)
-
-
-@cache
-def _zones() -> tuple[str, ...]:
-    return tuple(sorted(z for z in available_timezones() if "/" in z or z == "UTC"))
-
-
-async def timezones(interaction: Interaction,
-                    current: str) -> list[app_commands.Choice[str]]:
-    typed = current.strip()[:64]
-    if not typed:
-        picks = ["UTC", "Europe/London", "Europe/Paris", "Europe/Berlin", "America/New_York",
-                 "America/Chicago", "America/Los_Angeles", "Asia/Tokyo", "Australia/Sydney"]
-    else:
-        prefix = [z for z in _zones() if z.lower().startswith(typed.lower())
-                  or z.split("/")[-1].lower().startswith(typed.lower())]
-        fuzzy = [z for z, _, _ in process.extract(typed, _zones(), scorer=fuzz.WRatio,
-                                                  processor=str.lower, limit=25, score_cutoff=60)]
-        picks = list(dict.fromkeys(prefix + fuzzy))
-    return [app_commands.Choice(name=z, value=z) for z in picks[:25]]
 
 
 def _describe(config: DigestConfig, upcoming: NextPost, now: datetime) -> str:
@@ -57,7 +37,7 @@ def _describe(config: DigestConfig, upcoming: NextPost, now: datetime) -> str:
 
 
 class Digest(commands.GroupCog, group_name="digest",
-             group_description="The daily digest of what changed in the stories"):
+             group_description=command_at("digest").description):
     def __init__(self, bot: BaseBot) -> None:
         self.job = DigestJob(bot)
         super().__init__()
@@ -76,11 +56,7 @@ class Digest(commands.GroupCog, group_name="digest",
     async def _ready(self) -> None:
         await self.job.bot.wait_until_ready()
 
-    @app_commands.command(name="setup", description="Post the digest in a channel daily (moderators)")
-    @app_commands.describe(channel="Where to post it", time="Local time, 24-hour HH:MM, e.g. 08:00",
-                           timezone="Time zone, e.g. Europe/Paris",
-                           skip_empty="Post nothing on days without changes (default: a short line)")
-    @app_commands.autocomplete(timezone=timezones)
+    @slash("digest setup")
     @app_commands.guild_only()
     @moderator_only
     async def setup(self, interaction: Interaction,
@@ -117,7 +93,7 @@ class Digest(commands.GroupCog, group_name="digest",
         await send(interaction, content="✅ " + _describe(saved, await self.job.next_post(saved, now),
                                                          now), ephemeral=True)
 
-    @app_commands.command(name="off", description="Stop the daily digest (moderators)")
+    @slash("digest off")
     @app_commands.guild_only()
     @moderator_only
     async def off(self, interaction: Interaction) -> None:
@@ -129,7 +105,7 @@ class Digest(commands.GroupCog, group_name="digest",
         await send(interaction, content="Daily digest turned off." if was_on
                    else "There was no daily digest to turn off.", ephemeral=True)
 
-    @app_commands.command(name="settings", description="Where and when the digest is posted (moderators)")
+    @slash("digest settings")
     @app_commands.guild_only()
     @moderator_only
     async def settings(self, interaction: Interaction) -> None:
@@ -143,8 +119,7 @@ class Digest(commands.GroupCog, group_name="digest",
             text = _describe(config, await self.job.next_post(config, now), now)
         await send(interaction, content=text, ephemeral=True)
 
-    @app_commands.command(name="preview",
-                          description="The digest as it would be posted now (only you see it)")
+    @slash("digest preview")
     @app_commands.guild_only()
     async def preview(self, interaction: Interaction) -> None:
         config = await self._config(interaction)
@@ -155,7 +130,7 @@ class Digest(commands.GroupCog, group_name="digest",
         day = local_today(config, bot_of(interaction).clock()).isoformat()
         await send_pages(interaction, pages(digest_view(content, day, DISCORD)), ephemeral=True)
 
-    @app_commands.command(name="now", description="Post the digest now; it counts as today's (moderators)")
+    @slash("digest now")
     @app_commands.guild_only()
     @moderator_only
     async def now(self, interaction: Interaction) -> None:

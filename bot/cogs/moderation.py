@@ -12,7 +12,7 @@ from discord.ext import commands
 from bot import __version__
 from bot.base import BaseBot, Interaction, bot_of
 from bot.checks import moderator_only
-from bot.cogs import options as ac
+from bot.cogs.options import slash
 from bot.embeds import DISCORD, pages
 from bot.pager import send_pages
 from bot.render_admin import RuntimeStatus, reload_view, status_view
@@ -23,16 +23,11 @@ from storage.status import store_status
 log = logging.getLogger(__name__)
 
 
-
-
 class Moderation(commands.Cog):
     def __init__(self, bot: BaseBot) -> None:
         self.started = time.monotonic()
 
-    @app_commands.command(name="reload", description="Reload the fact sheets (moderators)")
-    @app_commands.describe(article="Only this article (slug); default: every changed article",
-                           dry_run="Validate and show what would change, change nothing")
-    @app_commands.autocomplete(article=ac.articles)
+    @slash("reload")
     @app_commands.guild_only()
     @app_commands.default_permissions(manage_guild=True)
     @moderator_only
@@ -47,7 +42,7 @@ class Moderation(commands.Cog):
                  outcome.result, outcome.scope)
         await send_pages(interaction, pages(reload_view(outcome, DISCORD)), ephemeral=True)
 
-    @app_commands.command(name="status", description="Facts loaded, recent reloads, health (moderators)")
+    @slash("status")
     @app_commands.guild_only()
     @app_commands.default_permissions(manage_guild=True)
     @moderator_only

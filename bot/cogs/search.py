@@ -6,7 +6,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.base import Interaction, bot_of
-from bot.cogs import options as ac
+from bot.cogs.options import slash
 from bot.commands import COMMANDS
 from bot.pager import answer
 
@@ -23,19 +23,14 @@ def _member_key(interaction: Interaction) -> tuple[int | None, int]:
 
 
 class Search(commands.Cog):
-    @app_commands.command(name="search", description=COMMANDS["search"].description)
-    @app_commands.describe(query=COMMANDS["search"].options[0].description, private=ac.PRIVATE)
+    @slash("search")
     @app_commands.checks.dynamic_cooldown(search_cooldown, key=_member_key)
-    async def search(self, interaction: Interaction, query: str,
-                     private: bool = False) -> None:
-        await answer(interaction, COMMANDS["search"], {"query": query}, private)
+    async def search(self, interaction: Interaction, query: str, private: bool = False) -> None:
+        await answer(interaction, COMMANDS["search"], private, query)
 
-    @app_commands.command(name="source", description=COMMANDS["source"].description)
-    @app_commands.describe(fact_id=COMMANDS["source"].options[0].description, private=ac.PRIVATE)
-    @app_commands.autocomplete(fact_id=ac.facts)
-    async def source(self, interaction: Interaction, fact_id: str,
-                     private: bool = False) -> None:
-        await answer(interaction, COMMANDS["source"], {"fact_id": fact_id}, private)
+    @slash("source")
+    async def source(self, interaction: Interaction, fact_id: str, private: bool = False) -> None:
+        await answer(interaction, COMMANDS["source"], private, fact_id)
 
 
 async def setup(bot: commands.Bot) -> None:
