@@ -4,12 +4,10 @@ module, so an exception class defined there would not match the one the error ha
 from __future__ import annotations
 
 import logging
-from typing import Any
 
-import discord
 from discord import app_commands
 
-from bot.respond import bot_of
+from bot.base import Interaction, bot_of
 
 log = logging.getLogger(__name__)
 
@@ -18,7 +16,7 @@ class NotModerator(app_commands.CheckFailure):
     """The member lacks Manage Server and every moderator role."""
 
 
-def is_moderator(interaction: discord.Interaction[Any]) -> bool:
+def is_moderator(interaction: Interaction) -> bool:
     """Checked when the command runs: server admins can override Discord's default visibility."""
     if interaction.guild_id is None:
         raise app_commands.NoPrivateMessage()

@@ -14,9 +14,10 @@ from bot import __version__
 from bot.commands import UsageError, parse
 from bot.console import answer_page, every_page, repl
 from bot.render import to_text
-from bot.render_admin import load_headline, reload_view
+from bot.render_admin import reload_view
 from bot.runner import StartError, run_bot, setup_logging
 from bot.settings import Settings, SettingsError, load_settings
+from bot.startup import load_at_start, print_problems
 from storage.db import StoreError
 from storage.reload import Requester, reload
 from storage.sheets import SheetError, read_sheets
@@ -73,7 +74,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return check(args.path or settings.seeds_dir)
         return asyncio.run(_async_main(args, settings))
     except (StoreError, SheetError) as exc:
-        _print_problems(exc)
+        print_problems(exc)
         return EXIT_FAILED
     except KeyboardInterrupt:
         return EXIT_FAILED
@@ -94,20 +95,11 @@ def _run_discord(settings: Settings, sync_globally: bool) -> int:
     return EXIT_OK
 
 
-def _print_problems(exc: Exception) -> None:
-    if isinstance(exc, SheetError):
-        for problem in exc.problems:
-            print(problem, file=sys.stderr)
-        print(f"{len(exc.problems)} problem(s); nothing changed.", file=sys.stderr)
-    else:
-        print(f"newsbot: {exc}", file=sys.stderr)
-
-
 def check(path: Path) -> int:
     try:
         sheets = read_sheets(path)
     except SheetError as exc:
-        _print_problems(exc)
+        print_problems(exc)
         return EXIT_FAILED
     facts = sum(len(s.positions) + len(s.quotes) + len(s.claims) + len(s.questions)
                 + len(s.timeline) for s in sheets)
@@ -122,7 +114,7 @@ async def _async_main(args: argparse.Namespace, settings: Settings) -> int:
                                    dry_run=args.dry_run, only_changed=not args.all)
             print(to_text(reload_view(outcome)), file=sys.stdout if outcome.ok else sys.stderr)
             return EXIT_OK if outcome.ok else EXIT_FAILED
-        await _load_at_start(store, settings)
+        await load_at_start(store, settings.seeds_dir, log, terminal=True)
         if args.command == "ask":
             return await _ask(store, args.line, args.page, args.all)
         interactive = sys.stdin.isatty()
@@ -149,15 +141,3 @@ async def _ask(store: Store, line: str, page: int, every: bool) -> int:
         print(f"More: newsbot ask --page {printed.page + 1} (or --all) {shlex.quote(line)}",
               file=sys.stderr)
     return EXIT_OK
-
-
-async def _load_at_start(store: Store, settings: Settings) -> None:
-    """Load what changed in the seeds; a refused sheet leaves the previous facts answering."""
-    try:
-        report = await store.load(settings.seeds_dir)
-    except SheetError as exc:
-        _print_problems(exc)
-        print("The previous facts keep answering.", file=sys.stderr)
-        return
-    if report.loaded or report.removed:
-        log.info("%s", load_headline(report))

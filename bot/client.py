@@ -8,20 +8,17 @@ from typing import Any
 
 import discord
 from discord import app_commands
-from discord.ext import commands
 
 from bot import errors
-from bot.respond import NO_PINGS
+from bot.base import BaseBot, Interaction
 from bot.settings import Settings
-from storage.connections import Clock, utc_now
-from storage.sheets import SheetError
+from bot.startup import load_at_start
 from storage.store import Store
 
 log = logging.getLogger(__name__)
 
 EXTENSIONS = ("bot.cogs.facts", "bot.cogs.search", "bot.cogs.general", "bot.cogs.moderation",
               "bot.cogs.digest")
-DEFER_AFTER = 2.0  # seconds of work before we defer; Discord's deadline is 3 s
 # What start-up built (modules, discord.py, the cogs, the store) lives as long as the bot: at the
 # end of setup_hook it is moved out of the cyclic garbage collector's sight (gc.freeze), so a
 # full collection walks only what came after. With discord.py loaded a full collection walked
@@ -30,43 +27,21 @@ DEFER_AFTER = 2.0  # seconds of work before we defer; Discord's deadline is 3 s
 FREEZE_AFTER_START = True
 
 
-class NewsTree(app_commands.CommandTree["NewsBot"]):
-    async def on_error(self, interaction: discord.Interaction[NewsBot],
+class NewsTree(app_commands.CommandTree[BaseBot]):
+    async def on_error(self, interaction: Interaction,
                        error: app_commands.AppCommandError) -> None:
         await errors.report(interaction, error)
 
 
-class NewsBot(commands.Bot):
-    """Holds the settings and the store; cogs reach them through ``interaction.client``."""
+class NewsBot(BaseBot):
+    """The bot: BaseBot's state, the start-up and the error mapping on its command tree."""
 
-    store: Store
-
-    def __init__(self, settings: Settings, *, defer_after: float = DEFER_AFTER,
-                 clock: Clock = utc_now, **options: Any) -> None:
-        # The bot never joins voice; without this discord.py warns about voice libraries.
-        discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
-        intents = discord.Intents.none()
-        intents.guilds = True  # not privileged; nothing else is needed for slash commands
-        super().__init__(command_prefix=commands.when_mentioned, intents=intents,
-                         allowed_mentions=NO_PINGS, tree_cls=NewsTree, help_command=None,
-                         **options)
-        self.settings = settings
-        self.defer_after = defer_after
-        self.clock = clock  # every "now" the bot needs comes from here, so tests inject time
-        # Scheduled jobs report failures here (job name -> last error); /status shows them.
-        self.job_failures: dict[str, str] = {}
+    def __init__(self, settings: Settings, **options: Any) -> None:
+        super().__init__(settings, tree_cls=NewsTree, **options)
 
     async def setup_hook(self) -> None:
         self.store = await Store.open(self.settings.database_path, clock=self.clock)
-        try:
-            report = await self.store.load(self.settings.seeds_dir)
-            log.info("facts: %d article(s) loaded, %d unchanged", len(report.loaded),
-                     len(report.unchanged))
-        except SheetError as exc:
-            for problem in exc.problems:
-                log.error("fact sheet refused: %s", problem)
-            log.error("%d problem(s) in the fact sheets; the previous facts keep answering",
-                      len(exc.problems))
+        await load_at_start(self.store, self.settings.seeds_dir, log, terminal=False)
         for extension in EXTENSIONS:
             await self.load_extension(extension)
         if self.settings.guild_id is not None:

@@ -1,4 +1,4 @@
-"""The commands users type, defined once for the console, /help and (next) Discord.
+"""The commands users type, defined once for every surface: the console, /help and Discord.
 
 Each command is a straight line: options -> one query -> a result object that bot.render
 turns into text or embeds.
@@ -9,12 +9,19 @@ from __future__ import annotations
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Literal
 
 from storage import queries
 from storage.model import CLAIM_STATUSES, QUESTION_STATUSES
 from storage.results import Answer, Page
 from storage.sheets import suggest
 from storage.store import Store
+
+# What an option autocompletes from: the store's names (actor, topic, article), fact ids, or
+# time zones. bot.cogs.options maps each to its autocomplete callback.
+Lookup = Literal["actor", "topic", "article", "fact", "timezone"]
+# What an option takes: text (the console's only kind), a yes/no flag, or a channel.
+OptionKind = Literal["text", "flag", "channel"]
 
 
 @dataclass(frozen=True)
@@ -23,7 +30,8 @@ class Option:
     description: str
     required: bool = False
     choices: tuple[str, ...] = ()
-    lookup: str | None = None  # what it autocompletes from: actor, topic, article or fact
+    lookup: Lookup | None = None
+    kind: OptionKind = "text"
 
 
 PAGE_SIZE = 10  # items per page of a list answer; one page is read and rendered at a time
@@ -35,39 +43,57 @@ Run = Callable[[Store, dict[str, str], Page], Awaitable[Answer]]
 class Command:
     name: str
     description: str
-    options: tuple[Option, ...]
+    options: tuple[Option, ...] = ()
     # One page of the answer (list answers read only that page; the others ignore it).
-    run: Run | None  # None: /help
+    run: Run | None = None  # None: /help, or a command that is more than a query
+    console: bool = True    # False: Discord only; the console refuses it and says so
+    instead: str = ""       # for a Discord-only command: what the command line offers instead
+    moderator: bool = False
+    private: bool = False   # on Discord, private:… shows the answer to the asker only
+    subcommands: tuple[Command, ...] = ()
+    summary: str = ""       # /help's line, where it says more than Discord's description
 
     @property
     def usage(self) -> str:
-        parts = [f"{o.name}:…" if o.required else f"[{o.name}:…]" for o in self.options]
-        return " ".join([f"/{self.name}", *parts])
+        return _usage(f"/{self.name}", self.options)
+
+    @property
+    def discord_options(self) -> tuple[Option, ...]:
+        """The options Discord shows: the spec's, then private:… where the command has it."""
+        return (*self.options, PRIVATE) if self.private else self.options
+
+
+def _usage(command: str, options: tuple[Option, ...]) -> str:
+    parts = [f"{o.name}:…" if o.required else f"[{o.name}:…]" for o in options]
+    return " ".join([command, *parts])
 
 
 _ACTOR = "a person, organisation or country, e.g. Lavrov or Russia"
 _ARTICLE = "only this article (slug or title)"
+PRIVATE = Option("private", "Only you see the answer (default: the channel sees it)", kind="flag")
 
-COMMANDS: dict[str, Command] = {c.name: c for c in (
+# Every command, in the order /help lists them; bot/cogs defines the Discord side of each, and
+# tests/bot/test_discord_registration.py holds what Discord registers to this.
+SPEC: tuple[Command, ...] = (
     Command("positions", "Who holds which position on what, with evidence", (
         Option("actor", "Whose positions, e.g. Lavrov; Russia includes those who speak for it",
                lookup="actor"),
         Option("topic", "On what, e.g. peacekeepers", lookup="topic"),
         Option("article", _ARTICLE, lookup="article"),
     ), lambda st, o, pg: queries.positions(st, o.get("actor"), o.get("topic"),
-                                          o.get("article"), page=pg)),
+                                          o.get("article"), page=pg), private=True),
     Command("quotes", "What exactly was said and by whom, verbatim", (
         Option("speaker", f"Who said it: {_ACTOR}", lookup="actor"),
         Option("contains", "Words the quote contains"),
         Option("article", _ARTICLE, lookup="article"),
     ), lambda st, o, pg: queries.quotes(st, o.get("speaker"), o.get("contains"),
-                                       o.get("article"), page=pg)),
+                                       o.get("article"), page=pg), private=True),
     Command("claims", "Claims and who disputes, rejects or supports them", (
         Option("status", "Only claims with this status", choices=("all", *CLAIM_STATUSES)),
         Option("actor", f"Claims made or answered by {_ACTOR}", lookup="actor"),
         Option("article", _ARTICLE, lookup="article"),
     ), lambda st, o, pg: queries.claims(st, o.get("status"), o.get("actor"), o.get("article"),
-                                       page=pg)),
+                                       page=pg), private=True),
     Command("questions", "Questions the story leaves open (and those answered)", (
         Option("topic", "About what, e.g. rare earths", lookup="topic"),
         Option("actor", f"Involving {_ACTOR}", lookup="actor"),
@@ -75,42 +101,91 @@ COMMANDS: dict[str, Command] = {c.name: c for c in (
                choices=("all", *QUESTION_STATUSES)),
         Option("article", _ARTICLE, lookup="article"),
     ), lambda st, o, pg: queries.questions(st, o.get("topic"), o.get("actor"),
-                                          o.get("status"), o.get("article"), page=pg)),
+                                          o.get("status"), o.get("article"), page=pg),
+        private=True),
     Command("who", "Profile of an actor: role, affiliation, positions and quotes", (
         Option("name", _ACTOR, required=True, lookup="actor"),
-    ), lambda st, o, pg: queries.who(st, o["name"])),
+    ), lambda st, o, pg: queries.who(st, o["name"]), private=True),
     Command("search", "Search every fact for words", (
         Option("query", "Words to look for", required=True),
-    ), lambda st, o, pg: queries.search(st, o["query"])),
+    ), lambda st, o, pg: queries.search(st, o["query"]), private=True),
     Command("source", "Where a fact comes from: its evidence in the article's own sentence", (
         Option("fact_id", "A fact id as shown in answers, e.g. kremlin-peacekeepers/q1",
                required=True, lookup="fact"),
-    ), lambda st, o, pg: queries.source(st, o["fact_id"])),
+    ), lambda st, o, pg: queries.source(st, o["fact_id"]), private=True),
     Command("articles", "The articles the bot knows, with their facts", (),
-            lambda st, o, pg: queries.articles(st, page=pg)),
+            lambda st, o, pg: queries.articles(st, page=pg), private=True),
     Command("timeline", "What happened when", (
         Option("article", _ARTICLE, lookup="article"),
-    ), lambda st, o, pg: queries.timeline(st, o.get("article"), page=pg)),
-    Command("help", "How to ask the bot", (), None),
-)}
+    ), lambda st, o, pg: queries.timeline(st, o.get("article"), page=pg), private=True),
+    Command("help", "How to ask the bot"),
+    Command("reload", "Reload the fact sheets (moderators)", (
+        Option("article", "Only this article (slug); default: every changed article",
+               lookup="article"),
+        Option("dry_run", "Validate and show what would change, change nothing", kind="flag"),
+    ), console=False, moderator=True, summary="Moderators: reload the fact sheets after editing",
+        instead="newsbot load reloads the fact sheets (add --dry-run to check first)"),
+    Command("status", "Facts loaded, recent reloads, health (moderators)", console=False,
+            moderator=True, summary="Moderators: facts loaded, recent reloads, health"),
+    Command("digest", "The daily digest of what changed in the stories", console=False,
+            summary="Moderators: the daily digest of what changed", subcommands=(
+        Command("setup", "Post the digest in a channel daily (moderators)", (
+            Option("channel", "Where to post it", required=True, kind="channel"),
+            Option("time", "Local time, 24-hour HH:MM, e.g. 08:00", required=True),
+            Option("timezone", "Time zone, e.g. Europe/Paris", required=True, lookup="timezone"),
+            Option("skip_empty", "Post nothing on days without changes (default: a short line)",
+                   kind="flag"),
+        ), console=False, moderator=True),
+        Command("off", "Stop the daily digest (moderators)", console=False, moderator=True),
+        Command("settings", "Where and when the digest is posted (moderators)", console=False,
+                moderator=True),
+        Command("preview", "The digest as it would be posted now (only you see it)",
+                console=False,
+                summary="The daily digest as it would be posted now (only you see it)"),
+        Command("now", "Post the digest now; it counts as today's (moderators)", console=False,
+                moderator=True),
+    )),
+)
+
+# The commands the console answers, by name.
+COMMANDS: dict[str, Command] = {c.name: c for c in SPEC if c.console}
+
+
+def command_at(path: str) -> Command:
+    """A command of the spec by its path as typed on Discord: "positions", "digest setup"."""
+    name, *rest = path.split()
+    command = next(c for c in SPEC if c.name == name)
+    for sub in rest:
+        command = next(c for c in command.subcommands if c.name == sub)
+    return command
 
 
 HelpEntry = tuple[str, str, list[tuple[str, str]]]
 
-# Commands that exist only on Discord (moderation, digest), listed by /help there.
-DISCORD_ONLY_HELP: tuple[HelpEntry, ...] = (
-    ("/digest preview", "The daily digest as it would be posted now (only you see it)", []),
-    ("/reload [article:…] [dry_run:…]", "Moderators: reload the fact sheets after editing", []),
-    ("/status", "Moderators: facts loaded, recent reloads, health", []),
-    ("/digest setup|off|settings|now", "Moderators: the daily digest of what changed", []),
-)
-
 
 def help_entries(discord: bool = False) -> list[HelpEntry]:
-    """(usage, description, options) for /help, on the console or on Discord."""
+    """(usage, description, options) for /help. The console lists the commands it answers.
+    Discord adds its own: members' first, then moderators'; those get one line each (Discord
+    shows their options as they are typed), a group's moderator commands one line together."""
     entries = [(c.usage, c.description, [(o.name, o.description) for o in c.options])
-               for c in COMMANDS.values()]
-    return entries + list(DISCORD_ONLY_HELP) if discord else entries
+               for c in SPEC if c.console]
+    if not discord:
+        return entries
+    members: list[HelpEntry] = []
+    moderators: list[HelpEntry] = []
+    for c in SPEC:
+        if c.console:
+            continue
+        if not c.subcommands:
+            (moderators if c.moderator else members).append(
+                (c.usage, c.summary or c.description, []))
+            continue
+        members += [(_usage(f"/{c.name} {s.name}", s.options), s.summary or s.description, [])
+                    for s in c.subcommands if not s.moderator]
+        guarded = "|".join(s.name for s in c.subcommands if s.moderator)
+        if guarded:
+            moderators.append((f"/{c.name} {guarded}", c.summary or c.description, []))
+    return entries + members + moderators
 
 
 class UsageError(Exception):
@@ -130,6 +205,12 @@ def parse(line: str) -> tuple[Command, dict[str, str]]:
     name, _, rest = text[1:].partition(" ")
     name = name.lower()
     command = COMMANDS.get(name)
+    elsewhere = next((c for c in SPEC if c.name == name and not c.console), None)
+    if elsewhere is not None:
+        who = "a moderators' command" if elsewhere.moderator else "a command"
+        raise UsageError(f"/{name} is {who} on Discord only; the console does not run it."
+                         + (f" Here, {elsewhere.instead}." if elsewhere.instead else "")
+                         + " Type /help for the list.")
     if command is None:
         hint = suggest(name, COMMANDS) if name else None
         raise UsageError(f"Unknown command /{name}." + (f" Did you mean /{hint}?" if hint else "")

@@ -11,14 +11,13 @@ import logging
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import discord
 
+from bot.base import NO_PINGS, BaseBot
 from bot.embeds import DISCORD, pages, per_message
 from bot.render_admin import digest_view
-from bot.respond import NO_PINGS
 from bot.settings import parse_hhmm
 from storage.digest import (
     DigestConfig,
@@ -29,9 +28,6 @@ from storage.digest import (
     posted_days,
     record_post,
 )
-
-if TYPE_CHECKING:
-    from bot.client import NewsBot
 
 log = logging.getLogger(__name__)
 
@@ -91,7 +87,7 @@ class PostResult:
 
 
 class DigestJob:
-    def __init__(self, bot: NewsBot) -> None:
+    def __init__(self, bot: BaseBot) -> None:
         self.bot = bot
         self._default_guild: int | None = None
 

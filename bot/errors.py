@@ -4,11 +4,11 @@ message; tracebacks go to the log only."""
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 import discord
 from discord import app_commands
 
+from bot.base import Interaction
 from bot.checks import NotModerator
 from bot.respond import send
 from storage.db import StoreError
@@ -16,7 +16,7 @@ from storage.db import StoreError
 log = logging.getLogger(__name__)
 
 
-def message_for(interaction: discord.Interaction[Any], error: Exception) -> str:
+def message_for(interaction: Interaction, error: Exception) -> str:
     original = error.original if isinstance(error, app_commands.CommandInvokeError) else error
     if isinstance(error, app_commands.CommandOnCooldown):
         seconds = max(1, round(error.retry_after))
@@ -38,7 +38,7 @@ def message_for(interaction: discord.Interaction[Any], error: Exception) -> str:
     return f"Something went wrong answering that. It has been logged (reference {interaction.id})."
 
 
-async def report(interaction: discord.Interaction[Any], error: Exception) -> None:
+async def report(interaction: Interaction, error: Exception) -> None:
     """Tell the member what went wrong, privately; never leave a public "thinking…" behind."""
     message = message_for(interaction, error)
     try:

@@ -5,16 +5,17 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import discord
 
+from bot.base import NO_PINGS, Interaction, bot_of
 from bot.commands import PAGE_SIZE, Command
 from bot.embeds import DISCORD, pages
 from bot.errors import report
 from bot.render import view
-from bot.respond import NO_PINGS, bot_of, send, within_deadline
+from bot.respond import send, within_deadline
 from storage.results import Answer, Page
 
 log = logging.getLogger(__name__)
@@ -32,13 +33,15 @@ def rendered(result: Answer) -> Rendered:
     return pages(view(result, DISCORD)), *result.position
 
 
-async def answer(interaction: discord.Interaction[Any], command: Command,
-                 options: Mapping[str, str | None], private: bool) -> None:
-    """A command as a straight line: options -> query (one page) -> render -> send."""
+async def answer(interaction: Interaction, command: Command, private: bool,
+                 *values: str | None) -> None:
+    """A command as a straight line: options -> query (one page) -> render -> send.
+    ``values``: the command's options in the spec's order, as its callback's parameters are
+    (tests/bot/test_discord_registration.py holds each callback to that order)."""
     run = command.run
     assert run is not None
     store = bot_of(interaction).store
-    given = {k: v for k, v in options.items() if v is not None}
+    given = {o.name: v for o, v in zip(command.options, values, strict=True) if v is not None}
 
     async def fetch(number: int) -> Rendered:
         return rendered(await run(store, given, Page(number, PAGE_SIZE)))
@@ -49,7 +52,7 @@ async def answer(interaction: discord.Interaction[Any], command: Command,
     await send(interaction, embed=embeds[0], view=pager, ephemeral=private)
 
 
-async def send_pages(interaction: discord.Interaction[Any], embeds: list[discord.Embed],
+async def send_pages(interaction: Interaction, embeds: list[discord.Embed],
                      ephemeral: bool) -> None:
     """One page, or the first page with a pager over the rest."""
     pager = Pager(interaction, embeds) if len(embeds) > 1 else None
@@ -66,7 +69,7 @@ class Pager(discord.ui.View):
     A page whose items need several embeds is stepped through part by part first.
     """
 
-    def __init__(self, origin: discord.Interaction[Any], embeds: list[discord.Embed], *,
+    def __init__(self, origin: Interaction, embeds: list[discord.Embed], *,
                  fetch: Fetch | None = None, page: int = 1, pages: int = 1,
                  timeout: float = PAGER_TIMEOUT) -> None:
         super().__init__(timeout=timeout)
@@ -90,6 +93,8 @@ class Pager(discord.ui.View):
         else:
             self.position.label = f"page {self.index + 1} of {parts}"
 
+    # discord.py declares the two hooks below for a view of any client, so they keep
+    # Interaction[Any]: narrowing it to our bot would break the override (mypy: [override]).
     async def interaction_check(self, interaction: discord.Interaction[Any]) -> bool:
         if interaction.user.id == self.owner_id:
             return True
@@ -100,7 +105,7 @@ class Pager(discord.ui.View):
                  self.origin.id)
         return False
 
-    async def _turn(self, interaction: discord.Interaction[Any], step: int) -> None:
+    async def _turn(self, interaction: Interaction, step: int) -> None:
         if self._turning.locked() and not interaction.response.is_done():
             # Another click is still reading its page: acknowledge this one now, so that the
             # wait cannot run past Discord's 3 s (the edit below then uses the follow-up).
@@ -125,17 +130,17 @@ class Pager(discord.ui.View):
                                                         allowed_mentions=NO_PINGS)
 
     @discord.ui.button(label="Previous", emoji="◀", style=discord.ButtonStyle.secondary)
-    async def previous(self, interaction: discord.Interaction[Any],
+    async def previous(self, interaction: Interaction,
                        button: discord.ui.Button[Pager]) -> None:
         await self._turn(interaction, -1)
 
     @discord.ui.button(label="page", style=discord.ButtonStyle.secondary, disabled=True)
-    async def position(self, interaction: discord.Interaction[Any],
+    async def position(self, interaction: Interaction,
                        button: discord.ui.Button[Pager]) -> None:  # pragma: no cover - disabled
         await interaction.response.defer()
 
     @discord.ui.button(label="Next", emoji="▶", style=discord.ButtonStyle.primary)
-    async def next(self, interaction: discord.Interaction[Any],
+    async def next(self, interaction: Interaction,
                    button: discord.ui.Button[Pager]) -> None:
         await self._turn(interaction, 1)
 

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import singledispatch
 
+from bot.vocabulary import FACT, LOOKED_UP, RESPONSE_MARK, STANCE_MARK, STATUS_MARK, UNMARKED
 from storage.queries import HIT_END, HIT_START
 from storage.results import (
     Answer,
@@ -48,12 +49,6 @@ class Style:
 
 PLAIN = Style(text=lambda s: s, bold=lambda s: s, code=lambda s: s, italic=lambda s: s,
               hit=("[", "]"))
-
-STANCE_MARK = {"supports": "🟢", "opposes": "🔴", "mixed": "🟠", "unclear": "⚪",
-               "no-comment": "⬛"}
-STATUS_MARK = {"disputed": "⚠️", "unverified": "❔", "confirmed": "✅", "false": "❌",
-               "open": "❓", "answered": "✅"}
-RESPONSE_MARK = {"rejects": "✖", "contradicts": "↯", "supports": "✔"}
 
 
 @dataclass(frozen=True)
@@ -112,7 +107,7 @@ def echo(value: str) -> str:
 
 
 def _stance(stance: str) -> str:
-    return f"{STANCE_MARK.get(stance, '•')} {stance.replace('-', ' ')}"
+    return f"{STANCE_MARK.get(stance, UNMARKED)} {stance.replace('-', ' ')}"
 
 
 def _cite(fact_id: str, s: Style) -> str:
@@ -167,11 +162,13 @@ def _match_notes(m: Match, s: Style) -> list[str]:
 
 
 def not_found_text(nf: NotFound, s: Style) -> str:
-    what = {"actor": "actor", "topic": "topic", "article": "article", "fact": "fact"}[nf.entity]
+    if nf.entity not in LOOKED_UP:
+        raise KeyError(nf.entity)  # a new kind of lookup: say here how it reads
+    what = nf.entity
     line = f"No {what} named “{s.text(echo(nf.query))}”." if nf.query.strip() else \
         f"No {what} given."
     if nf.suggestions:
-        options = [s.code(x) if nf.entity == "fact" else s.bold(s.text(x)) for x in nf.suggestions]
+        options = [s.code(x) if nf.entity == FACT else s.bold(s.text(x)) for x in nf.suggestions]
         line += f" Did you mean {_or(options)}?"
     return line
 
@@ -225,11 +222,11 @@ def _quote_block(q: QuoteItem, s: Style) -> Block:
 
 
 def _claim_block(c: ClaimItem, s: Style) -> Block:
-    lines = [f"{STATUS_MARK.get(c.status, '•')} {c.status} · {s.bold(s.text(c.claimant_name))}"
+    lines = [f"{STATUS_MARK.get(c.status, UNMARKED)} {c.status} · {s.bold(s.text(c.claimant_name))}"
              f" claims: {s.text(c.claim)} {_cite(c.fact_id, s)}"]
     for r in c.responses:
         via = f" (via {s.text(r.via)})" if r.via else ""
-        lines.append(f"  {RESPONSE_MARK.get(r.response, '•')} {s.text(r.actor_name)} "
+        lines.append(f"  {RESPONSE_MARK.get(r.response, UNMARKED)} {s.text(r.actor_name)} "
                      f"{r.response}: {s.text(r.summary)}{via} {_cite(r.fact_id, s)}")
     if not c.responses:
         lines.append("  No response from other actors in the article.")
@@ -259,7 +256,7 @@ def _(answer: QuestionsAnswer, s: Style = PLAIN) -> View:
     blocks = []
     for q in answer.items:
         about = ", ".join(x for x in (q.topic_name, *q.actor_names) if x)
-        lines = [f"{STATUS_MARK.get(q.status, '•')} {s.text(q.question)} {_cite(q.fact_id, s)}"]
+        lines = [f"{STATUS_MARK.get(q.status, UNMARKED)} {s.text(q.question)} {_cite(q.fact_id, s)}"]
         if about:
             lines.append(f"  about: {s.text(about)}")
         if q.answer:

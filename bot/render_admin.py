@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.render import PLAIN, STANCE_MARK, STATUS_MARK, Block, Style, View, load_summary, shorten
+from bot.render import PLAIN, Block, Style, View, load_summary, shorten
+from bot.vocabulary import ANSWERED, STANCE_MARK, STATUS_MARK, UNMARKED
 from storage.digest import Change, DigestContent
 from storage.load import LoadReport
 from storage.reload import ERROR_SUMMARY_PROBLEMS, ReloadEntry, ReloadOutcome
@@ -104,25 +105,32 @@ def status_view(store: StoreStatus, runtime: RuntimeStatus, s: Style = PLAIN) ->
     return View(title="Status", notes=(), blocks=tuple(blocks), footer="")
 
 
-def _change_line(c: Change, s: Style) -> str:
-    cite = s.code(c.fact_id)
-    text = s.text(shorten(c.text, 200))
-    if c.kind == "position":
-        if c.change == "changed" and c.before != c.after:
-            return f"{_stance_mark(c.after)} {text} — {c.before} → {s.bold(str(c.after))} {cite}"
-        return f"{_stance_mark(c.after or c.before)} {c.change}: {text} {cite}"
-    if c.kind == "quote":
-        return f"💬 {c.change}: “{s.text(c.text)}” {cite}"  # a quote is never shortened
-    if c.kind == "question":
-        what = "answered" if c.after == "answered" else "removed" if c.change == "removed" \
-            else "opened"
-        return f"{STATUS_MARK.get(c.after or '', '•')} {what}: {text} {cite}"
+# One line per change, one function per kind of fact: the digest lists each kind apart.
+def _position_change(c: Change, s: Style) -> str:
+    text, cite = s.text(shorten(c.text, 200)), s.code(c.fact_id)
+    if c.change == "changed" and c.before != c.after:
+        return f"{_stance_mark(c.after)} {text} — {c.before} → {s.bold(str(c.after))} {cite}"
+    return f"{_stance_mark(c.after or c.before)} {c.change}: {text} {cite}"
+
+
+def _quote_change(c: Change, s: Style) -> str:
+    return f"💬 {c.change}: “{s.text(c.text)}” {s.code(c.fact_id)}"  # a quote is never shortened
+
+
+def _question_change(c: Change, s: Style) -> str:
+    what = "answered" if c.after == ANSWERED else "removed" if c.change == "removed" else "opened"
+    return (f"{STATUS_MARK.get(c.after or '', UNMARKED)} {what}: "
+            f"{s.text(shorten(c.text, 200))} {s.code(c.fact_id)}")
+
+
+def _claim_change(c: Change, s: Style) -> str:
     status = f"{c.before} → {s.bold(str(c.after))}" if c.change == "changed" else c.change
-    return f"{STATUS_MARK.get(c.after or '', '•')} claim {status}: {text} {cite}"
+    return (f"{STATUS_MARK.get(c.after or '', UNMARKED)} claim {status}: "
+            f"{s.text(shorten(c.text, 200))} {s.code(c.fact_id)}")
 
 
 def _stance_mark(stance: str | None) -> str:
-    return STANCE_MARK.get(stance or "", "•")
+    return STANCE_MARK.get(stance or "", UNMARKED)
 
 
 def digest_view(d: DigestContent, local_date: str, s: Style = PLAIN) -> View:
@@ -136,10 +144,12 @@ def digest_view(d: DigestContent, local_date: str, s: Style = PLAIN) -> View:
     if d.articles_removed:
         blocks.append(Block((s.bold("Removed articles"),
                              *(f"🗑️ {s.code(slug)}" for slug in d.articles_removed))))
-    for title, changes in (("Positions", d.positions), ("Quotes", d.quotes),
-                           ("Questions", d.questions), ("Claims", d.claims)):
+    for title, changes, line in (("Positions", d.positions, _position_change),
+                                 ("Quotes", d.quotes, _quote_change),
+                                 ("Questions", d.questions, _question_change),
+                                 ("Claims", d.claims, _claim_change)):
         if changes:
-            blocks.append(Block((s.bold(title), *(_change_line(c, s) for c in changes))))
+            blocks.append(Block((s.bold(title), *(line(c, s) for c in changes))))
     notes = () if d.changed else ("Nothing changed since the previous digest.",)
     for title, items, total, hint in (
             ("Still open", d.open_questions, d.open_questions_total, "/questions status:open"),

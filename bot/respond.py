@@ -4,23 +4,16 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar
 
 import discord
 
-if TYPE_CHECKING:
-    from bot.client import NewsBot
+from bot.base import NO_PINGS, Interaction, bot_of
 
 T = TypeVar("T")
 
-NO_PINGS = discord.AllowedMentions.none()
 
-
-def bot_of(interaction: discord.Interaction[Any]) -> NewsBot:
-    return cast("NewsBot", interaction.client)
-
-
-async def send(interaction: discord.Interaction[Any], *, embed: discord.Embed | None = None,
+async def send(interaction: Interaction, *, embed: discord.Embed | None = None,
                content: str | None = None, view: discord.ui.View | None = None,
                ephemeral: bool = False) -> None:
     """The one way the bot answers: first response or follow-up, never pinging anyone."""
@@ -37,7 +30,7 @@ async def send(interaction: discord.Interaction[Any], *, embed: discord.Embed | 
         await interaction.response.send_message(**kwargs)
 
 
-async def within_deadline(interaction: discord.Interaction[Any], work: Awaitable[T],
+async def within_deadline(interaction: Interaction, work: Awaitable[T],
                           ephemeral: bool, update: bool = False) -> T:
     """Run ``work``; if it is not done in time, defer (Discord wants an answer within 3 s).
     ``update``: a button click that will edit its own message (deferred without "thinking")."""

@@ -4,49 +4,26 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
-from functools import cache
-from typing import TYPE_CHECKING, Any, cast
-from zoneinfo import ZoneInfo, available_timezones
+from zoneinfo import ZoneInfo
 
 import discord
 from discord import app_commands
 from discord.ext import commands, tasks
-from rapidfuzz import fuzz, process
 
+from bot.base import NO_PINGS, BaseBot, Interaction, bot_of
 from bot.checks import moderator_only
+from bot.cogs.options import slash
+from bot.commands import command_at
 from bot.digest import DigestJob, NextPost, local_today
 from bot.embeds import DISCORD, pages
 from bot.pager import send_pages
 from bot.render import echo
 from bot.render_admin import digest_view
-from bot.respond import NO_PINGS, bot_of, send
+from bot.respond import send
 from bot.settings import parse_hhmm, valid_timezone
 from storage.digest import DigestConfig, disable, get_config, save_config
 
-if TYPE_CHECKING:
-    from bot.client import NewsBot
-
 log = logging.getLogger(__name__)
-
-
-@cache
-def _zones() -> tuple[str, ...]:
-    return tuple(sorted(z for z in available_timezones() if "/" in z or z == "UTC"))
-
-
-async def timezones(interaction: discord.Interaction[Any],
-                    current: str) -> list[app_commands.Choice[str]]:
-    typed = current.strip()[:64]
-    if not typed:
-        picks = ["UTC", "Europe/London", "Europe/Paris", "Europe/Berlin", "America/New_York",
-                 "America/Chicago", "America/Los_Angeles", "Asia/Tokyo", "Australia/Sydney"]
-    else:
-        prefix = [z for z in _zones() if z.lower().startswith(typed.lower())
-                  or z.split("/")[-1].lower().startswith(typed.lower())]
-        fuzzy = [z for z, _, _ in process.extract(typed, _zones(), scorer=fuzz.WRatio,
-                                                  processor=str.lower, limit=25, score_cutoff=60)]
-        picks = list(dict.fromkeys(prefix + fuzzy))
-    return [app_commands.Choice(name=z, value=z) for z in picks[:25]]
 
 
 def _describe(config: DigestConfig, upcoming: NextPost, now: datetime) -> str:
@@ -60,9 +37,9 @@ def _describe(config: DigestConfig, upcoming: NextPost, now: datetime) -> str:
 
 
 class Digest(commands.GroupCog, group_name="digest",
-             group_description="The daily digest of what changed in the stories"):
-    def __init__(self, bot: commands.Bot) -> None:
-        self.job = DigestJob(cast("NewsBot", bot))
+             group_description=command_at("digest").description):
+    def __init__(self, bot: BaseBot) -> None:
+        self.job = DigestJob(bot)
         super().__init__()
 
     async def cog_load(self) -> None:
@@ -79,14 +56,10 @@ class Digest(commands.GroupCog, group_name="digest",
     async def _ready(self) -> None:
         await self.job.bot.wait_until_ready()
 
-    @app_commands.command(name="setup", description="Post the digest in a channel daily (moderators)")
-    @app_commands.describe(channel="Where to post it", time="Local time, 24-hour HH:MM, e.g. 08:00",
-                           timezone="Time zone, e.g. Europe/Paris",
-                           skip_empty="Post nothing on days without changes (default: a short line)")
-    @app_commands.autocomplete(timezone=timezones)
+    @slash("digest setup")
     @app_commands.guild_only()
     @moderator_only
-    async def setup(self, interaction: discord.Interaction[Any],
+    async def setup(self, interaction: Interaction,
                     channel: app_commands.AppCommandChannel, time: str, timezone: str,
                     skip_empty: bool = False) -> None:
         # AppCommandChannel, not TextChannel: it comes whole in the interaction, cache or not.
@@ -120,10 +93,10 @@ class Digest(commands.GroupCog, group_name="digest",
         await send(interaction, content="✅ " + _describe(saved, await self.job.next_post(saved, now),
                                                          now), ephemeral=True)
 
-    @app_commands.command(name="off", description="Stop the daily digest (moderators)")
+    @slash("digest off")
     @app_commands.guild_only()
     @moderator_only
-    async def off(self, interaction: discord.Interaction[Any]) -> None:
+    async def off(self, interaction: Interaction) -> None:
         bot = bot_of(interaction)
         assert interaction.guild_id is not None
         default = await self.job.default_config()
@@ -132,10 +105,10 @@ class Digest(commands.GroupCog, group_name="digest",
         await send(interaction, content="Daily digest turned off." if was_on
                    else "There was no daily digest to turn off.", ephemeral=True)
 
-    @app_commands.command(name="settings", description="Where and when the digest is posted (moderators)")
+    @slash("digest settings")
     @app_commands.guild_only()
     @moderator_only
-    async def settings(self, interaction: discord.Interaction[Any]) -> None:
+    async def settings(self, interaction: Interaction) -> None:
         config = await self._config(interaction)
         if config is None:
             text = "No daily digest here. A moderator can start one with /digest setup."
@@ -146,10 +119,9 @@ class Digest(commands.GroupCog, group_name="digest",
             text = _describe(config, await self.job.next_post(config, now), now)
         await send(interaction, content=text, ephemeral=True)
 
-    @app_commands.command(name="preview",
-                          description="The digest as it would be posted now (only you see it)")
+    @slash("digest preview")
     @app_commands.guild_only()
-    async def preview(self, interaction: discord.Interaction[Any]) -> None:
+    async def preview(self, interaction: Interaction) -> None:
         config = await self._config(interaction)
         if config is None:
             assert interaction.guild_id is not None
@@ -158,10 +130,10 @@ class Digest(commands.GroupCog, group_name="digest",
         day = local_today(config, bot_of(interaction).clock()).isoformat()
         await send_pages(interaction, pages(digest_view(content, day, DISCORD)), ephemeral=True)
 
-    @app_commands.command(name="now", description="Post the digest now; it counts as today's (moderators)")
+    @slash("digest now")
     @app_commands.guild_only()
     @moderator_only
-    async def now(self, interaction: discord.Interaction[Any]) -> None:
+    async def now(self, interaction: Interaction) -> None:
         config = await self._config(interaction)
         if config is None or not config.enabled:
             return await _refuse(interaction, "No daily digest is set up here: use /digest setup.")
@@ -172,7 +144,7 @@ class Digest(commands.GroupCog, group_name="digest",
                 f"Posted in <#{config.channel_id}>.")
         await send(interaction, content=text, ephemeral=True)
 
-    async def _config(self, interaction: discord.Interaction[Any]) -> DigestConfig | None:
+    async def _config(self, interaction: Interaction) -> DigestConfig | None:
         assert interaction.guild_id is not None
         config = await get_config(bot_of(interaction).store, interaction.guild_id)
         if config is None:
@@ -182,9 +154,9 @@ class Digest(commands.GroupCog, group_name="digest",
         return config
 
 
-async def _refuse(interaction: discord.Interaction[Any], message: str) -> None:
+async def _refuse(interaction: Interaction, message: str) -> None:
     await send(interaction, content=message, ephemeral=True)
 
 
-async def setup(bot: commands.Bot) -> None:
+async def setup(bot: BaseBot) -> None:
     await bot.add_cog(Digest(bot))

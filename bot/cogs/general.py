@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-import discord
-from discord import app_commands
 from discord.ext import commands
 
-from bot.cogs import options as ac
+from bot.base import Interaction
+from bot.cogs.options import slash
 from bot.commands import COMMANDS, help_entries
 from bot.embeds import DISCORD, pages
 from bot.pager import answer, send_pages
@@ -16,13 +13,12 @@ from bot.render import help_view
 
 
 class General(commands.Cog):
-    @app_commands.command(name="articles", description=COMMANDS["articles"].description)
-    @app_commands.describe(private=ac.PRIVATE)
-    async def articles(self, interaction: discord.Interaction[Any], private: bool = False) -> None:
-        await answer(interaction, COMMANDS["articles"], {}, private)
+    @slash("articles")
+    async def articles(self, interaction: Interaction, private: bool = False) -> None:
+        await answer(interaction, COMMANDS["articles"], private)
 
-    @app_commands.command(name="help", description=COMMANDS["help"].description)
-    async def help(self, interaction: discord.Interaction[Any]) -> None:
+    @slash("help")
+    async def help(self, interaction: Interaction) -> None:
         await send_pages(interaction, pages(help_view(help_entries(discord=True), DISCORD)), ephemeral=True)
 
 

@@ -5,39 +5,33 @@ from __future__ import annotations
 import logging
 import math
 import time
-from typing import Any
 
-import discord
 from discord import app_commands
 from discord.ext import commands
 
 from bot import __version__
+from bot.base import BaseBot, Interaction, bot_of
 from bot.checks import moderator_only
-from bot.cogs import options as ac
+from bot.cogs.options import slash
 from bot.embeds import DISCORD, pages
 from bot.pager import send_pages
 from bot.render_admin import RuntimeStatus, reload_view, status_view
-from bot.respond import bot_of, within_deadline
+from bot.respond import within_deadline
 from storage.reload import Requester, reload
 from storage.status import store_status
 
 log = logging.getLogger(__name__)
 
 
-
-
 class Moderation(commands.Cog):
-    def __init__(self, bot: commands.Bot) -> None:
+    def __init__(self, bot: BaseBot) -> None:
         self.started = time.monotonic()
 
-    @app_commands.command(name="reload", description="Reload the fact sheets (moderators)")
-    @app_commands.describe(article="Only this article (slug); default: every changed article",
-                           dry_run="Validate and show what would change, change nothing")
-    @app_commands.autocomplete(article=ac.articles)
+    @slash("reload")
     @app_commands.guild_only()
     @app_commands.default_permissions(manage_guild=True)
     @moderator_only
-    async def reload(self, interaction: discord.Interaction[Any], article: str | None = None,
+    async def reload(self, interaction: Interaction, article: str | None = None,
                      dry_run: bool = False) -> None:
         bot = bot_of(interaction)
         requester = Requester("discord", interaction.user.id, interaction.guild_id)
@@ -48,11 +42,11 @@ class Moderation(commands.Cog):
                  outcome.result, outcome.scope)
         await send_pages(interaction, pages(reload_view(outcome, DISCORD)), ephemeral=True)
 
-    @app_commands.command(name="status", description="Facts loaded, recent reloads, health (moderators)")
+    @slash("status")
     @app_commands.guild_only()
     @app_commands.default_permissions(manage_guild=True)
     @moderator_only
-    async def status(self, interaction: discord.Interaction[Any]) -> None:
+    async def status(self, interaction: Interaction) -> None:
         bot = bot_of(interaction)
         latency = bot.latency * 1000 if math.isfinite(bot.latency) else None  # nan: no gateway
         runtime = RuntimeStatus(__version__, time.monotonic() - self.started, latency,
@@ -61,5 +55,5 @@ class Moderation(commands.Cog):
         await send_pages(interaction, pages(view), ephemeral=True)
 
 
-async def setup(bot: commands.Bot) -> None:
+async def setup(bot: BaseBot) -> None:
     await bot.add_cog(Moderation(bot))

@@ -2,43 +2,35 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.cogs import options as ac
+from bot.base import Interaction, bot_of
+from bot.cogs.options import slash
 from bot.commands import COMMANDS
 from bot.pager import answer
-from bot.respond import bot_of
 
 
-def search_cooldown(interaction: discord.Interaction[Any]) -> app_commands.Cooldown | None:
+def search_cooldown(interaction: Interaction) -> app_commands.Cooldown | None:
     settings = bot_of(interaction).settings
     if settings.search_cooldown_seconds <= 0:
         return None
     return app_commands.Cooldown(settings.search_cooldown_uses, settings.search_cooldown_seconds)
 
 
-def _member_key(interaction: discord.Interaction[Any]) -> tuple[int | None, int]:
+def _member_key(interaction: Interaction) -> tuple[int | None, int]:
     return (interaction.guild_id, interaction.user.id)
 
 
 class Search(commands.Cog):
-    @app_commands.command(name="search", description=COMMANDS["search"].description)
-    @app_commands.describe(query=COMMANDS["search"].options[0].description, private=ac.PRIVATE)
+    @slash("search")
     @app_commands.checks.dynamic_cooldown(search_cooldown, key=_member_key)
-    async def search(self, interaction: discord.Interaction[Any], query: str,
-                     private: bool = False) -> None:
-        await answer(interaction, COMMANDS["search"], {"query": query}, private)
+    async def search(self, interaction: Interaction, query: str, private: bool = False) -> None:
+        await answer(interaction, COMMANDS["search"], private, query)
 
-    @app_commands.command(name="source", description=COMMANDS["source"].description)
-    @app_commands.describe(fact_id=COMMANDS["source"].options[0].description, private=ac.PRIVATE)
-    @app_commands.autocomplete(fact_id=ac.facts)
-    async def source(self, interaction: discord.Interaction[Any], fact_id: str,
-                     private: bool = False) -> None:
-        await answer(interaction, COMMANDS["source"], {"fact_id": fact_id}, private)
+    @slash("source")
+    async def source(self, interaction: Interaction, fact_id: str, private: bool = False) -> None:
+        await answer(interaction, COMMANDS["source"], private, fact_id)
 
 
 async def setup(bot: commands.Bot) -> None:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
-from bot.commands import COMMANDS, UsageError, parse
+from bot.commands import COMMANDS, SPEC, UsageError, help_entries, parse
 
 
 def test_options_with_spaces_quotes_and_colons() -> None:
@@ -35,6 +37,12 @@ def test_choices_are_checked_and_folded() -> None:
     ("/who", "needs name"),
     ("/who name:", "needs name"),
     ("/positions actor:a actor:b", "twice"),
+    # Discord's own commands are refused by name, not as unknown.
+    ("/reload", "/reload is a moderators' command on Discord only"),
+    ("/reload dry_run:true", "newsbot load"),
+    ("/status", "/status is a moderators' command on Discord only"),
+    ("/digest preview", "/digest is a command on Discord only"),
+    ("/digest setup channel:x", "the console does not run it"),
 ])
 def test_usage_errors_say_how_to_fix(line: str, fragment: str) -> None:
     with pytest.raises(UsageError) as info:
@@ -55,3 +63,18 @@ def test_every_command_has_a_description_and_runner() -> None:
         assert (command.run is None) == (name == "help")
         for option in command.options:
             assert 1 <= len(option.description) <= 100
+
+
+def test_every_command_of_the_spec_is_on_discords_help() -> None:
+    listed: set[str] = set()
+    for usage, _, _ in help_entries(discord=True):
+        m = re.match(r"/(\w+)(?: ([\w|]+)(?=\s|$))?", usage)  # "/digest setup|off", "/who name:…"
+        assert m, usage
+        listed |= {f"{m[1]} {sub}" for sub in m[2].split("|")} if m[2] else {m[1]}
+    assert listed == {f"{c.name} {s.name}" for c in SPEC for s in c.subcommands} | {
+        c.name for c in SPEC if not c.subcommands}
+    for command in SPEC:
+        if not command.console:
+            assert command.name not in COMMANDS
+            assert all(s.run is None for s in (command, *command.subcommands))
+    assert [usage for usage, _, _ in help_entries()] == [c.usage for c in COMMANDS.values()]

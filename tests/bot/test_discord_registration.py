@@ -6,8 +6,12 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
+from discord import app_commands
+
+from bot.checks import is_moderator
+from bot.commands import SPEC, Command
 from tests.bot.conftest import HarnessFactory
-from tests.discord_fakes import APP_ID, GUILD_ID
+from tests.discord_fakes import APP_ID, GUILD_ID, Harness
 
 EXPECTED = {"positions", "quotes", "claims", "questions", "who", "search", "source", "articles",
             "timeline", "help", "reload", "status", "digest"}
@@ -59,6 +63,63 @@ async def test_tree_is_valid_and_synced_to_the_server(make_harness: HarnessFacto
     assert "global" not in h.fake.registered  # never a global sync on start
     puts = [r.path for r in h.fake.requests if r.method == "PUT"]
     assert puts == [f"/applications/{APP_ID}/guilds/{GUILD_ID}/commands"]
+
+
+OPTION_TYPES = {"text": 3, "flag": 5, "channel": 7}  # Discord's string, boolean, channel
+SUBCOMMAND = 1
+MANAGE_GUILD = 0x20
+
+
+def spec_shape(command: Command) -> dict[str, Any]:
+    """What Discord must hold for a command of the spec, in every field the spec decides."""
+    shape: dict[str, Any] = {"name": command.name, "description": command.description}
+    if command.subcommands:
+        shape["subcommands"] = [spec_shape(s) for s in command.subcommands]
+    else:
+        shape["options"] = [
+            {"name": o.name, "description": o.description, "type": OPTION_TYPES[o.kind],
+             "required": o.required, "choices": [(c, c) for c in o.choices],
+             "autocomplete": o.lookup is not None} for o in command.discord_options]
+    return shape
+
+
+def registered_shape(command: dict[str, Any]) -> dict[str, Any]:
+    """The same fields, read from a command as the bot registered it with Discord."""
+    shape: dict[str, Any] = {"name": command["name"], "description": command["description"]}
+    options = command.get("options") or []
+    if options and all(o["type"] == SUBCOMMAND for o in options):
+        shape["subcommands"] = [registered_shape(o) for o in options]
+    else:
+        shape["options"] = [
+            {"name": o["name"], "description": o["description"], "type": o["type"],
+             "required": bool(o.get("required")),
+             "choices": [(c["name"], c["value"]) for c in o.get("choices") or []],
+             "autocomplete": bool(o.get("autocomplete"))} for o in options]
+    return shape
+
+
+async def test_discord_holds_exactly_the_command_spec(harness: Harness) -> None:
+    registered = harness.fake.registered[str(GUILD_ID)]
+    # Both ways at once: nothing registered that the spec lacks, nothing in the spec missing,
+    # and names, descriptions, options (in order), choices and autocomplete the same.
+    assert {c["name"]: registered_shape(c) for c in registered} == {
+        c.name: spec_shape(c) for c in SPEC}
+    # A moderator command in the spec is checked at run time, and hidden by default where
+    # Discord allows it (top-level commands); no other command is.
+    hidden = {c["name"] for c in registered
+              if int(c.get("default_member_permissions") or 0) == MANAGE_GUILD}
+    assert hidden == {c.name for c in SPEC if c.moderator}
+    checked = {(c.qualified_name, is_moderator in c.checks)
+               for top in harness.bot.tree.get_commands() for c in
+               (top.commands if isinstance(top, app_commands.Group) else [top])
+               if isinstance(c, app_commands.Command)}
+    assert checked == {(path, c.moderator) for path, c in every_command()}
+
+
+def every_command() -> list[tuple[str, Command]]:
+    """(path, command) of every command that runs: subcommands stand for their group."""
+    return [(f"{c.name} {s.name}", s) for c in SPEC for s in c.subcommands] + [
+        (c.name, c) for c in SPEC if not c.subcommands]
 
 
 async def test_lookup_options_autocomplete(make_harness: HarnessFactory, seeds: Path) -> None:
