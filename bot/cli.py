@@ -1,4 +1,4 @@
-"""The ``newsbot`` command line: console, one-off questions, fact-sheet check and load."""
+"""The ``newsbot`` command line: console, one-off questions, fact-sheet check, load and draft."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from pathlib import Path
 from bot import __version__
 from bot.commands import UsageError, parse
 from bot.console import answer_page, every_page, repl
+from bot.draft import draft
 from bot.render import to_text
 from bot.render_admin import reload_view
 from bot.runner import StartError, run_bot, setup_logging
@@ -51,6 +52,12 @@ def _parser() -> argparse.ArgumentParser:
     load.add_argument("--all", action="store_true",
                       help="reload every article, even those whose files did not change")
     load.add_argument("--dry-run", action="store_true", help="validate and show the diff only")
+    drafting = sub.add_parser("draft", help="draft facts.toml for a new article, for an editor "
+                                            "to review (needs the draft extra)")
+    drafting.add_argument("path", type=Path, help="the article folder (or its article.txt)")
+    drafting.add_argument("--force", action="store_true", help="replace an existing facts.toml")
+    drafting.add_argument("--stdout", action="store_true",
+                          help="print the sheet instead of writing it (the report goes to stderr)")
     sub.add_parser("run", help="connect to Discord (needs DISCORD_TOKEN)")
     sub.add_parser("sync", help="register the slash commands globally, then exit")
     return p
@@ -109,6 +116,9 @@ def check(path: Path) -> int:
 
 async def _async_main(args: argparse.Namespace, settings: Settings) -> int:
     async with await Store.open(settings.database_path) as store:
+        if args.command == "draft":
+            ok = await draft(store, args.path, force=args.force, to_stdout=args.stdout)
+            return EXIT_OK if ok else EXIT_FAILED
         if args.command == "load":
             outcome = await reload(store, args.path or settings.seeds_dir, Requester("cli"),
                                    dry_run=args.dry_run, only_changed=not args.all)

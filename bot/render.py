@@ -6,11 +6,12 @@ therefore written once. Nothing here talks to Discord or the database.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import singledispatch
 
 from bot.vocabulary import FACT, LOOKED_UP, RESPONSE_MARK, STANCE_MARK, STATUS_MARK, UNMARKED
+from storage.model import REVIEWED
 from storage.queries import HIT_END, HIT_START
 from storage.results import (
     Answer,
@@ -110,8 +111,26 @@ def _stance(stance: str) -> str:
     return f"{STANCE_MARK.get(stance, UNMARKED)} {stance.replace('-', ' ')}"
 
 
-def _cite(fact_id: str, s: Style) -> str:
-    return s.code(fact_id)
+Drafts = frozenset[str]  # slugs of the articles an answer cites whose facts are a machine draft
+DRAFT_TAG = "(draft)"
+
+
+def _cite(fact_id: str, s: Style, drafts: Drafts = frozenset()) -> str:
+    """The fact's id, tagged when it comes from a drafted article: a reader never takes the
+    machine's output for an editor's."""
+    draft = drafts and fact_id.split("/", 1)[0] in drafts
+    return f"{s.code(fact_id)} {DRAFT_TAG}" if draft else s.code(fact_id)
+
+
+def drafted(articles: Mapping[str, ArticleRef]) -> Drafts:
+    return frozenset(slug for slug, ref in articles.items() if ref.review != REVIEWED)
+
+
+def draft_note(drafts: Drafts, s: Style) -> str:
+    """Said first in every answer with drafted facts."""
+    names = ", ".join(s.code(slug) for slug in sorted(drafts))
+    return (f"⚠️ Machine draft, not yet reviewed by an editor: {names}. Facts marked "
+            f"{DRAFT_TAG} may be wrong; check them with /source.")
 
 
 def _evidence_line(evidence: Iterable[str], s: Style) -> str:
@@ -143,7 +162,8 @@ def _title(command: str, answer: Answer, s: Style) -> str:
 
 
 def _notes(answer: Answer, s: Style) -> tuple[str, ...]:
-    notes = []
+    drafts = drafted(answer.articles)
+    notes = [draft_note(drafts, s)] if drafts else []
     for m in answer.matches:
         notes.extend(_match_notes(m, s))
     if answer.not_found:
@@ -202,32 +222,32 @@ def view(answer: Answer, s: Style = PLAIN) -> View:
     raise TypeError(f"no renderer for {type(answer).__name__}")
 
 
-def _position_block(p: PositionItem, s: Style) -> Block:
+def _position_block(p: PositionItem, s: Style, drafts: Drafts) -> Block:
     via = f" (via {s.text(p.via)})" if p.via else ""
     return Block(tuple(x for x in (
         f"{_stance(p.stance)} · {s.bold(s.text(p.actor_name))} on {s.text(p.topic_name)} "
-        f"{_cite(p.fact_id, s)}",
+        f"{_cite(p.fact_id, s, drafts)}",
         f"  {s.text(p.summary)}{via}",
         _evidence_line(p.evidence, s)) if x))
 
 
-def _quote_block(q: QuoteItem, s: Style) -> Block:
+def _quote_block(q: QuoteItem, s: Style, drafts: Drafts) -> Block:
     where = ", ".join(x for x in (q.setting, f"via {q.via}" if q.via else None) if x)
     # The quote is shown whole and verbatim: never shortened, never re-punctuated.
     return Block(tuple(x for x in (
         f"“{s.text(q.text)}” — {s.bold(s.text(q.speaker_name))}, {s.text(q.cue)} "
-        f"{_cite(q.fact_id, s)}",
+        f"{_cite(q.fact_id, s, drafts)}",
         f"  {s.text(where)}" if where else "",
         f"  {s.italic(s.text(q.context))}" if q.context else "") if x))
 
 
-def _claim_block(c: ClaimItem, s: Style) -> Block:
+def _claim_block(c: ClaimItem, s: Style, drafts: Drafts) -> Block:
     lines = [f"{STATUS_MARK.get(c.status, UNMARKED)} {c.status} · {s.bold(s.text(c.claimant_name))}"
-             f" claims: {s.text(c.claim)} {_cite(c.fact_id, s)}"]
+             f" claims: {s.text(c.claim)} {_cite(c.fact_id, s, drafts)}"]
     for r in c.responses:
         via = f" (via {s.text(r.via)})" if r.via else ""
         lines.append(f"  {RESPONSE_MARK.get(r.response, UNMARKED)} {s.text(r.actor_name)} "
-                     f"{r.response}: {s.text(r.summary)}{via} {_cite(r.fact_id, s)}")
+                     f"{r.response}: {s.text(r.summary)}{via} {_cite(r.fact_id, s, drafts)}")
     if not c.responses:
         lines.append("  No response from other actors in the article.")
     return Block(tuple(lines))
@@ -235,28 +255,33 @@ def _claim_block(c: ClaimItem, s: Style) -> Block:
 
 @view.register
 def _(answer: PositionsAnswer, s: Style = PLAIN) -> View:
-    return _view("Positions", answer, [_position_block(p, s) for p in answer.items], s,
+    drafts = drafted(answer.articles)
+    return _view("Positions", answer, [_position_block(p, s, drafts) for p in answer.items], s,
                  "No positions match.")
 
 
 @view.register
 def _(answer: QuotesAnswer, s: Style = PLAIN) -> View:
-    return _view("Quotes", answer, [_quote_block(q, s) for q in answer.items], s,
+    drafts = drafted(answer.articles)
+    return _view("Quotes", answer, [_quote_block(q, s, drafts) for q in answer.items], s,
                  "No quotes match.")
 
 
 @view.register
 def _(answer: ClaimsAnswer, s: Style = PLAIN) -> View:
-    return _view("Claims", answer, [_claim_block(c, s) for c in answer.items], s,
+    drafts = drafted(answer.articles)
+    return _view("Claims", answer, [_claim_block(c, s, drafts) for c in answer.items], s,
                  "No claims match.")
 
 
 @view.register
 def _(answer: QuestionsAnswer, s: Style = PLAIN) -> View:
     blocks = []
+    drafts = drafted(answer.articles)
     for q in answer.items:
         about = ", ".join(x for x in (q.topic_name, *q.actor_names) if x)
-        lines = [f"{STATUS_MARK.get(q.status, UNMARKED)} {s.text(q.question)} {_cite(q.fact_id, s)}"]
+        lines = [f"{STATUS_MARK.get(q.status, UNMARKED)} {s.text(q.question)} "
+                 f"{_cite(q.fact_id, s, drafts)}"]
         if about:
             lines.append(f"  about: {s.text(about)}")
         if q.answer:
@@ -268,11 +293,12 @@ def _(answer: QuestionsAnswer, s: Style = PLAIN) -> View:
 @view.register
 def _(answer: TimelineAnswer, s: Style = PLAIN) -> View:
     blocks = []
+    drafts = drafted(answer.articles)
     for e in answer.items:
         when = f"{e.when} ({e.date})" if e.date else e.when
         who = f" — {s.text(', '.join(e.actor_names))}" if e.actor_names else ""
         blocks.append(Block((f"{s.bold(s.text(when))}: {s.text(e.event)}{who} "
-                             f"{_cite(e.fact_id, s)}",)))
+                             f"{_cite(e.fact_id, s, drafts)}",)))
     return _view("Timeline", answer, blocks, s, "No timeline events.")
 
 
@@ -283,8 +309,9 @@ def _(answer: ArticlesAnswer, s: Style = PLAIN) -> View:
         counts = ", ".join(f"{n} {kind}{'s' if n != 1 else ''}"
                            for kind, n in sorted(a.counts.items()))
         url = f" {a.ref.url}" if a.ref.url else ""
+        review = f" {DRAFT_TAG}, not yet reviewed" if a.ref.review != REVIEWED else ""
         blocks.append(Block((
-            f"{s.bold(s.text(a.ref.title))} {s.code(a.ref.slug)}",
+            f"{s.bold(s.text(a.ref.title))} {s.code(a.ref.slug)}{review}",
             f"  {s.text(a.ref.outlet)}, {_when(a.ref)}{url}",
             f"  {counts or 'no facts'}")))
     return View(title="Articles", notes=(), blocks=tuple(blocks), footer="",
@@ -294,11 +321,14 @@ def _(answer: ArticlesAnswer, s: Style = PLAIN) -> View:
 @view.register
 def _(answer: SearchAnswer, s: Style = PLAIN) -> View:
     blocks = []
+    drafts = drafted(answer.articles)
     for h in answer.items:
         snippet = s.text(" ".join(h.snippet.split()))
         snippet = snippet.replace(HIT_START, s.hit[0]).replace(HIT_END, s.hit[1])
-        blocks.append(Block((f"{h.kind} {_cite(h.fact_id, s)}", f"  {snippet}")))
-    notes = ["No fact has every word; showing facts with some of them."] if answer.any_word else []
+        blocks.append(Block((f"{h.kind} {_cite(h.fact_id, s, drafts)}", f"  {snippet}")))
+    notes = [draft_note(drafts, s)] if drafts else []
+    if answer.any_word:
+        notes.append("No fact has every word; showing facts with some of them.")
     if answer.more:
         notes.append(f"More than {len(answer.items)} facts match: these are the newest. "
                      "Add a word to narrow the search.")
@@ -322,13 +352,14 @@ def _(answer: ProfileAnswer, s: Style = PLAIN) -> View:
     if answer.aliases:
         head.append(f"  also called: {s.text(', '.join(answer.aliases))}")
     blocks = [Block(tuple(head))]
+    drafts = drafted(answer.articles)
     # /who is a summary: the first few of each kind, then how many more and where they are.
     for shown, total, what, command in (
-            ([_position_block(p, s) for p in answer.positions], answer.positions_total,
+            ([_position_block(p, s, drafts) for p in answer.positions], answer.positions_total,
              "positions", f"/positions actor:{answer.name}"),
-            ([_quote_block(q, s) for q in answer.quotes], answer.quotes_total, "quotes",
+            ([_quote_block(q, s, drafts) for q in answer.quotes], answer.quotes_total, "quotes",
              f"/quotes speaker:{answer.name}"),
-            ([_claim_block(c, s) for c in answer.claims], answer.claims_total, "claims",
+            ([_claim_block(c, s, drafts) for c in answer.claims], answer.claims_total, "claims",
              f"/claims actor:{answer.name}")):
         blocks += shown
         if total > len(shown):
@@ -342,7 +373,8 @@ def _(answer: ProfileAnswer, s: Style = PLAIN) -> View:
 def _(answer: SourceAnswer, s: Style = PLAIN) -> View:
     if answer.not_found:
         return _view("Source", answer, [], s, "")
-    blocks = [Block((f"{answer.kind} {_cite(answer.fact_id, s)}: {s.text(answer.text)}",))]
+    blocks = [Block((f"{answer.kind} {_cite(answer.fact_id, s, drafted(answer.articles))}: "
+                     f"{s.text(answer.text)}",))]
     for excerpt, sentence in answer.passages:
         shown = s.text(sentence)
         if excerpt != sentence:

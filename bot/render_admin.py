@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.render import PLAIN, Block, Style, View, load_summary, shorten
+from bot.render import (
+    DRAFT_TAG,
+    PLAIN,
+    Block,
+    Style,
+    View,
+    draft_note,
+    load_summary,
+    shorten,
+)
 from bot.vocabulary import ANSWERED, STANCE_MARK, STATUS_MARK, UNMARKED
 from storage.digest import Change, DigestContent
 from storage.load import LoadReport
@@ -135,12 +144,17 @@ def _stance_mark(stance: str | None) -> str:
 
 def digest_view(d: DigestContent, local_date: str, s: Style = PLAIN) -> View:
     blocks: list[Block] = []
+    def review(slug: str) -> str:
+        return (" — drafted by machine, not yet reviewed" if slug in d.drafts else
+                " — reviewed by an editor" if slug in d.reviewed else "")
+
     if d.articles_added:
-        blocks.append(Block((s.bold("New articles"), *(f"🆕 {s.text(t)} {s.code(slug)}"
+        blocks.append(Block((s.bold("New articles"), *(f"🆕 {s.text(t)} {s.code(slug)}{review(slug)}"
                                                        for slug, t in d.articles_added))))
     if d.articles_updated:
-        blocks.append(Block((s.bold("Updated articles"), *(f"✏️ {s.text(t)} {s.code(slug)}"
-                                                           for slug, t in d.articles_updated))))
+        blocks.append(Block((s.bold("Updated articles"),
+                             *(f"✏️ {s.text(t)} {s.code(slug)}{review(slug)}"
+                               for slug, t in d.articles_updated))))
     if d.articles_removed:
         blocks.append(Block((s.bold("Removed articles"),
                              *(f"🗑️ {s.code(slug)}" for slug in d.articles_removed))))
@@ -149,8 +163,12 @@ def digest_view(d: DigestContent, local_date: str, s: Style = PLAIN) -> View:
                                  ("Questions", d.questions, _question_change),
                                  ("Claims", d.claims, _claim_change)):
         if changes:
-            blocks.append(Block((s.bold(title), *(line(c, s) for c in changes))))
+            blocks.append(Block((s.bold(title), *(
+                line(c, s) + (f" {DRAFT_TAG}" if c.article in d.drafts else "")
+                for c in changes))))
     notes = () if d.changed else ("Nothing changed since the previous digest.",)
+    if d.drafts:
+        notes = (draft_note(frozenset(d.drafts), s), *notes)
     for title, items, total, hint in (
             ("Still open", d.open_questions, d.open_questions_total, "/questions status:open"),
             ("Still disputed", d.disputed_claims, d.disputed_claims_total,

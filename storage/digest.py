@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from storage.connections import snapshot
+from storage.db import chunks
 from storage.store import Store
 
 REMAINING_LIMIT = 30  # open questions / disputed claims listed in full; the rest are counted
@@ -59,6 +60,10 @@ class DigestContent:
     disputed_claims: tuple[Remaining, ...]
     disputed_claims_total: int
     last_change: int
+    # Of the articles this digest names (added, updated, or whose facts changed), those whose
+    # facts are a machine draft nobody has reviewed; and the drafts an editor has reviewed since.
+    drafts: tuple[str, ...] = ()
+    reviewed: tuple[str, ...] = ()
 
     @property
     def changed(self) -> bool:
@@ -183,6 +188,7 @@ async def digest_content(store: Store, since: int) -> DigestContent:
         latest[key] = r
     added_articles: dict[str, str] = {}
     removed_articles: list[str] = []
+    reviewed: list[str] = []
     touched: dict[str, None] = {}
     by_kind: dict[str, list[Change]] = {k: [] for k in _TEXT_KEY}
     for key, end in latest.items():
@@ -196,6 +202,8 @@ async def digest_content(store: Store, since: int) -> DigestContent:
                 removed_articles.append(ident)
             elif before != after:
                 touched[ident] = None
+                if _label(before, "review") == "draft" and _label(after, "review") is None:
+                    reviewed.append(ident)
             continue
         if before == after:
             continue  # changed and changed back
@@ -218,6 +226,12 @@ async def digest_content(store: Store, since: int) -> DigestContent:
         async with db.execute(f"SELECT slug, title FROM articles WHERE slug IN ({marks})",
                               updated) as cur:
             titles = {r["slug"]: r["title"] for r in await cur.fetchall()}
+    named = sorted({*added_articles, *touched} - set(removed_articles))
+    drafts: list[str] = []
+    for chunk in chunks(named):
+        async with db.execute("SELECT slug FROM articles WHERE review = 'draft' AND slug IN "
+                              f"({','.join('?' for _ in chunk)}) ORDER BY slug", chunk) as cur:
+            drafts += [r["slug"] for r in await cur.fetchall()]
     open_q, open_total = await _remaining(store, "question", "open")
     disputed, disputed_total = await _remaining(store, "claim", "disputed")
     return DigestContent(
@@ -227,7 +241,8 @@ async def digest_content(store: Store, since: int) -> DigestContent:
         positions=tuple(by_kind["position"]), quotes=tuple(by_kind["quote"]),
         questions=tuple(by_kind["question"]), claims=tuple(by_kind["claim"]),
         open_questions=open_q, open_questions_total=open_total,
-        disputed_claims=disputed, disputed_claims_total=disputed_total, last_change=last)
+        disputed_claims=disputed, disputed_claims_total=disputed_total, last_change=last,
+        drafts=tuple(drafts), reviewed=tuple(reviewed))
 
 
 async def _remaining(store: Store, kind: str, label: str) -> tuple[tuple[Remaining, ...], int]:

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from storage.model import ClaimStatus, FactKind, QuestionStatus, ResponseKind, Stance
+from storage.model import (
+    ClaimStatus,
+    FactKind,
+    QuestionStatus,
+    ResponseKind,
+    ReviewState,
+    Stance,
+)
 
 
 @dataclass(frozen=True)
@@ -14,6 +21,7 @@ class ArticleRef:
     outlet: str
     published: str | None  # ISO date, None when undated
     url: str | None
+    review: ReviewState = "reviewed"
 
 
 @dataclass(frozen=True)
