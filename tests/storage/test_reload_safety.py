@@ -139,9 +139,9 @@ async def test_an_edit_landing_mid_load_is_picked_up_next_time(store: Store, see
 
     assert facts.read_text().count(P7_STANCE) == 1
     facts.write_text(facts.read_text().replace('stance = "mixed"', 'stance = "supports"'))
-    monkeypatch.setattr(storage.sheets, "parse_toml", loads_then_edit)
+    monkeypatch.setattr(storage.sheets.read, "parse_toml", loads_then_edit)
     first = await store.load(seeds)
     assert first.diff["position"].changed == ("kremlin-peacekeepers/p8",)  # what was parsed
-    monkeypatch.setattr(storage.sheets, "parse_toml", real_loads)
+    monkeypatch.setattr(storage.sheets.read, "parse_toml", real_loads)
     report = await store.load(seeds)  # not "unchanged": the stored hash is of what was parsed
     assert report.diff["position"].changed == ("kremlin-peacekeepers/p7",)

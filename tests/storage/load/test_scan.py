@@ -44,7 +44,7 @@ def no_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture
 def trusting(monkeypatch: pytest.MonkeyPatch) -> None:
     """Files the test just wrote count as settled (their ctime is always now)."""
-    monkeypatch.setattr(storage.sheets, "STAMP_MARGIN_NS", 0)
+    monkeypatch.setattr(storage.sheets.files, "STAMP_MARGIN_NS", 0)
 
 
 async def test_a_stamp_is_stored_and_a_matching_folder_is_not_read(
