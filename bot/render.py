@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import singledispatch
+from typing import Any
 
 from bot.vocabulary import FACT, LOOKED_UP, RESPONSE_MARK, STANCE_MARK, STATUS_MARK, UNMARKED
 from storage.model import REVIEWED
@@ -253,25 +254,18 @@ def _claim_block(c: ClaimItem, s: Style, drafts: Drafts) -> Block:
     return Block(tuple(lines))
 
 
-@view.register
-def _(answer: PositionsAnswer, s: Style = PLAIN) -> View:
-    drafts = drafted(answer.articles)
-    return _view("Positions", answer, [_position_block(p, s, drafts) for p in answer.items], s,
-                 "No positions match.")
+def _item_view(command: str, block: Callable[[Any, Style, Drafts], Block], empty: str
+               ) -> Callable[[Any, Style], View]:
+    """The view of a list answer whose every item is one block."""
+    def render(answer: Any, s: Style = PLAIN) -> View:
+        drafts = drafted(answer.articles)
+        return _view(command, answer, [block(item, s, drafts) for item in answer.items], s, empty)
+    return render
 
 
-@view.register
-def _(answer: QuotesAnswer, s: Style = PLAIN) -> View:
-    drafts = drafted(answer.articles)
-    return _view("Quotes", answer, [_quote_block(q, s, drafts) for q in answer.items], s,
-                 "No quotes match.")
-
-
-@view.register
-def _(answer: ClaimsAnswer, s: Style = PLAIN) -> View:
-    drafts = drafted(answer.articles)
-    return _view("Claims", answer, [_claim_block(c, s, drafts) for c in answer.items], s,
-                 "No claims match.")
+view.register(PositionsAnswer, _item_view("Positions", _position_block, "No positions match."))
+view.register(QuotesAnswer, _item_view("Quotes", _quote_block, "No quotes match."))
+view.register(ClaimsAnswer, _item_view("Claims", _claim_block, "No claims match."))
 
 
 @view.register

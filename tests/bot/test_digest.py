@@ -357,26 +357,29 @@ async def test_setup_announces_the_digest_it_posts(h: Harness, clock: Clock, set
     assert f"Daily digest — {next_day}" in digest_text(posts(await tick(h, promised)))
 
 
+async def moved_to(h: Harness, clock: Clock, at: str, time: str) -> datetime:
+    """A moderator moves the Paris digest to ``time`` at the instant ``at``: the instant the
+    bot announces, checked to be the first at which it posts."""
+    clock.now = utc(at)
+    answer = reply(await mod(h, "digest setup", channel=Channel(CHANNEL_ID), time=time,
+                             timezone="Europe/Paris"))
+    promised = announced(answer)
+    assert await first_post_after(h, clock.now, promised) == promised
+    return promised
+
+
 async def test_a_new_time_on_a_day_already_posted_starts_tomorrow(h: Harness,
                                                                    clock: Clock) -> None:
     await configure(h, "08:00", "Europe/Paris")
     assert len(posts(await tick(h, utc("2026-11-26T07:00:00")))) == 1
-    clock.now = utc("2026-11-26T08:00:00")  # 09:00 in Paris; moved to 10:00, later today
-    answer = reply(await mod(h, "digest setup", channel=Channel(CHANNEL_ID), time="10:00",
-                             timezone="Europe/Paris"))
-    assert announced(answer) == utc("2026-11-27T09:00:00")
-    assert await first_post_after(h, clock.now, utc("2026-11-27T09:00:00")) == utc(
-        "2026-11-27T09:00:00")
+    # 09:00 in Paris; moved to 10:00, later today
+    assert await moved_to(h, clock, "2026-11-26T08:00:00", "10:00") == utc("2026-11-27T09:00:00")
 
 
 async def test_a_new_time_later_today_posts_today(h: Harness, clock: Clock) -> None:
     await configure(h, "08:00", "Europe/Paris")
-    clock.now = utc("2026-11-26T06:00:00")  # 07:00 in Paris; moved from 08:00 to 07:30
-    answer = reply(await mod(h, "digest setup", channel=Channel(CHANNEL_ID), time="07:30",
-                             timezone="Europe/Paris"))
-    assert announced(answer) == utc("2026-11-26T06:30:00")
-    assert await first_post_after(h, clock.now, utc("2026-11-26T08:00:00")) == utc(
-        "2026-11-26T06:30:00")
+    # 07:00 in Paris; moved from 08:00 to 07:30
+    assert await moved_to(h, clock, "2026-11-26T06:00:00", "07:30") == utc("2026-11-26T06:30:00")
 
 
 async def test_re_enabled_after_the_time_starts_tomorrow(h: Harness, clock: Clock) -> None:
