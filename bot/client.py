@@ -21,9 +21,8 @@ EXTENSIONS = ("bot.cogs.facts", "bot.cogs.search", "bot.cogs.general", "bot.cogs
               "bot.cogs.digest")
 # What start-up built (modules, discord.py, the cogs, the store) lives as long as the bot: at the
 # end of setup_hook it is moved out of the cyclic garbage collector's sight (gc.freeze), so a
-# full collection walks only what came after. With discord.py loaded a full collection walked
-# 60,000 objects, 20-30 ms holding the event loop, once in the seconds after every reload;
-# frozen, 0.5 ms. Tests turn it off (their process starts hundreds of bots).
+# full collection, which holds the event loop, walks only what came after (RESULTS.md, round 4).
+# Tests turn it off (their process starts hundreds of bots).
 FREEZE_AFTER_START = True
 
 
