@@ -30,8 +30,8 @@ def term(vocabulary: Iterable[str], word: str) -> str:
     return word
 
 
-STANCE_MARK = marks(STANCES, {"supports": "🟢", "opposes": "🔴", "mixed": "🟠",
-                              "unclear": "⚪", "no-comment": "⬛"})
+STANCE_MARK = marks(STANCES, {"supports": "🟢", "opposes": "🔴", "conditional": "🔵",
+                              "mixed": "🟠", "unclear": "⚪", "no-comment": "⬛"})
 STATUS_MARK = marks((*CLAIM_STATUSES, *QUESTION_STATUSES), {
     "disputed": "⚠️", "unverified": "❔", "confirmed": "✅", "false": "❌",
     "open": "❓", "answered": "✅"})

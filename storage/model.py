@@ -14,7 +14,9 @@ from typing import Any, Literal, get_args
 
 # The vocabularies a sheet's values come from, as types mypy checks and as tuples to list.
 ActorKind = Literal["person", "organisation", "country", "other"]
-Stance = Literal["supports", "opposes", "mixed", "unclear", "no-comment"]
+# conditional: open to it on a condition the article states ("possible if relations improve");
+# mixed: for and against at once; unclear: the article does not settle it.
+Stance = Literal["supports", "opposes", "conditional", "mixed", "unclear", "no-comment"]
 ClaimStatus = Literal["disputed", "unverified", "confirmed", "false"]
 ResponseKind = Literal["rejects", "supports", "contradicts"]
 QuestionStatus = Literal["open", "answered"]

@@ -194,10 +194,10 @@ async def test_change_summary_after_a_reload(h: Harness, seeds: Path) -> None:
     p7 = 'id = "p7"\nactor = "putin"\ntopic = "peacekeepers"\nstance = "unclear"'  # p5 is "unclear" too
     assert sheet.count(p7) == 1
     sheet = sheet.replace(p7, p7.replace('"unclear"', '"opposes"'))  # p7: Putin on peacekeepers
-    sheet = sheet.replace('''id = "oq3"
-question = "When will Putin and Trump hold detailed talks on the war in Ukraine?"
-status = "open"''', '''id = "oq3"
-question = "When will Putin and Trump hold detailed talks on the war in Ukraine?"
+    oq3 = 'id = "oq3"\n' + next(line for line in sheet.splitlines()
+                                 if line.startswith('question = "Will Putin and Trump'))
+    assert sheet.count(oq3 + '\nstatus = "open"') == 1
+    sheet = sheet.replace(oq3 + '\nstatus = "open"', oq3 + '''
 status = "answered"
 answer = "Only once US-Russia relations improve, Putin suggested."
 answer_evidence = "future conversations would be possible if US-Russia relations improved"''')
@@ -216,7 +216,7 @@ evidence = "would remain “unacceptable” to Russia"
     assert "`kremlin-peacekeepers`" in text
     assert "unclear → **opposes** `kremlin-peacekeepers/p7`" in text
     assert "💬 added: “unacceptable” `kremlin-peacekeepers/q3`" in text
-    assert "answered: When will Putin and Trump hold detailed talks" in text
+    assert "answered: Will Putin and Trump hold detailed talks" in text
     assert "`kremlin-peacekeepers/oq3`" in text
     assert "Still open (10)" in text  # oq3 is no longer open
     # The next digest covers only what changed after this one.

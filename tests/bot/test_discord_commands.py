@@ -54,7 +54,7 @@ async def test_quotes_verbatim_with_speaker_and_cue(harness: Harness) -> None:
     text = description(only_answer(await harness.command("quotes", speaker="trump")))
     assert f"“{TRUMP_QUOTE}” — **Donald Trump**, claimed `kremlin-peacekeepers/q1`" in text
     text = description(only_answer(await harness.command("quotes", contains="unacceptable")))
-    assert "“unacceptable” — **Sergey Lavrov**, said `kremlin-peacekeepers/q2`" in text
+    assert "“unacceptable” — **Sergey Lavrov**, according to `kremlin-peacekeepers/q2`" in text
 
 
 async def test_claims_with_responses(harness: Harness) -> None:

@@ -138,7 +138,7 @@ async def test_an_edit_landing_mid_load_is_picked_up_next_time(store: Store, see
         return real_loads(text)
 
     assert facts.read_text().count(P7_STANCE) == 1
-    facts.write_text(facts.read_text().replace('stance = "mixed"', 'stance = "supports"'))
+    facts.write_text(facts.read_text().replace('stance = "conditional"', 'stance = "supports"'))
     monkeypatch.setattr(storage.sheets.read, "parse_toml", loads_then_edit)
     first = await store.load(seeds)
     assert first.diff["position"].changed == ("kremlin-peacekeepers/p8",)  # what was parsed

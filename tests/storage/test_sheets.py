@@ -222,7 +222,7 @@ def test_toml_syntax_error_is_one_problem_with_its_line(seed_folder: Path) -> No
 
 
 def test_duplicate_toml_key_is_a_syntax_error(seed_folder: Path) -> None:
-    edit(seed_folder, 'cue = "said"', 'cue = "said"\ncue = "told"')
+    edit(seed_folder, 'cue = "according to"', 'cue = "according to"\ncue = "told"')
     problem = only_problem(seed_folder)
     assert problem.line == line_of(seed_folder, 'cue = "told"')
     assert problem.message.startswith("not valid TOML: ")
@@ -376,8 +376,9 @@ def test_missing_required_field(seed_folder: Path, prefix: str, occurrence: int,
         ('name = "Russia"', "name = 5", "actors[1].name", "must be text, not a number"),
         ('name = "Russia"', "name = 5.5", "actors[1].name", "must be text, not a number"),
         ('kind = "country"', "kind = true", "actors[1].kind", "must be text, not true/false"),
-        ('cue = "said"', 'cue = ["said"]', "quotes[2].cue", "must be text, not a list"),
-        ('cue = "said"', "cue = 2025-02-25", "quotes[2].cue", "must be text, not a date"),
+        ('cue = "according to"', 'cue = ["said"]', "quotes[2].cue", "must be text, not a list"),
+        ('cue = "according to"', "cue = 2025-02-25", "quotes[2].cue",
+         "must be text, not a date"),
         ('title = "Russia had some', 'title = {a = 1}\nx = "', "article.title", "must be text, not a table"),
         ('aliases = ["Russian Federation", "Moscow"]', 'aliases = "Moscow"', "actors[1].aliases",
          "must be a list, not text"),
@@ -441,7 +442,7 @@ def test_falsy_claim_responses_are_not_silently_accepted(seed_folder: Path, valu
     [
         ('role = "Kremlin spokesperson"', 'role = ""', "actors[3].role"),
         ('role = "Kremlin spokesperson"', 'role = "  \\t "', "actors[3].role"),
-        ('cue = "said"', 'cue = ""', "quotes[2].cue"),
+        ('cue = "according to"', 'cue = ""', "quotes[2].cue"),
         ('aliases = ["Russian Federation", "Moscow"]', 'aliases = ["Russian Federation", " "]',
          "actors[1].aliases[2]"),
         ('evidence = "Russian President Vladimir Putin"', 'evidence = ["Russian President", ""]',
@@ -478,7 +479,8 @@ def test_nul_character(seed_folder: Path, old: str, new: str, path: str) -> None
 @pytest.mark.parametrize(
     ("old", "new", "path", "bad", "vocab", "suggestion"),
     [
-        ('stance = "mixed"', 'stance = "mixd"', "positions[8].stance", "mixd", STANCES, "mixed"),
+        ('stance = "conditional"', 'stance = "conditionl"', "positions[8].stance",
+         "conditionl", STANCES, "conditional"),
         ('kind = "organisation"', 'kind = "organization"', "actors[2].kind", "organization", ACTOR_KINDS,
          "organisation"),
         ('status = "disputed"', 'status = "dispute"', "claims[1].status", "dispute", CLAIM_STATUSES,
@@ -501,10 +503,10 @@ def test_vocabulary_error_with_suggestion(seed_folder: Path, old: str, new: str,
 
 
 def test_vocabulary_is_case_sensitive(seed_folder: Path) -> None:
-    edit(seed_folder, 'stance = "mixed"', 'stance = "Mixed"')
+    edit(seed_folder, 'stance = "conditional"', 'stance = "Conditional"')
     problem = only_problem(seed_folder)
-    assert problem.message.startswith("'Mixed' is not one of ")
-    assert problem.suggestion == "mixed"
+    assert problem.message.startswith("'Conditional' is not one of ")
+    assert problem.suggestion == "conditional"
 
 
 # --- identifiers, language, url --------------------------------------------------------------
@@ -1002,7 +1004,7 @@ def test_all_problems_of_a_sheet_are_reported_at_once_sorted_by_line(seed_folder
 
 
 def test_a_refused_sheet_returns_no_partial_sheet(seed_folder: Path) -> None:
-    edit(seed_folder, 'stance = "mixed"', 'stance = "mixd"')
+    edit(seed_folder, 'stance = "conditional"', 'stance = "conditionl"')
     result = read_sheet(seed_folder)
     assert isinstance(result, list)
     assert all(isinstance(p, Problem) for p in result)
@@ -1086,14 +1088,14 @@ def test_read_sheets_raises_with_all_problems_of_all_sheets(seeds: Path) -> None
     (seeds / "orphan").mkdir()
     (seeds / "orphan" / TEXT_FILE).write_text("An article without a sheet.", encoding="utf-8")
     write_sheet(seeds / "fine", MINI_FACTS.replace('slug = "bridge"', 'slug = "fine"'))
-    edit(bad_one, 'stance = "mixed"', 'stance = "mixd"')
+    edit(bad_one, 'stance = "conditional"', 'stance = "conditionl"')
     edit(bad_one, 'speaker = "lavrov"', 'speaker = "lavrof"')
     with pytest.raises(SheetError) as caught:
         read_sheets(seeds, seeds)
     got = [(p.file, p.path, p.suggestion) for p in caught.value.problems]
     assert got == [
         ("bridge/facts.toml", "actors[1].kind", "person"),
-        (SHOWN, "positions[8].stance", "mixed"),
+        (SHOWN, "positions[8].stance", "conditional"),
         (SHOWN, "quotes[2].speaker", "lavrov"),
         (f"orphan/{FACTS_FILE}", "", None),
     ]
