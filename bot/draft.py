@@ -11,7 +11,8 @@ from typing import TextIO
 from storage.store import Store
 from storage.text import fold_name
 
-DRAFT_EXTRA = "newsbot draft needs the drafting extra: pip install 'newsbot[draft]' (make test installs it)"
+DRAFT_EXTRA = ("newsbot draft needs the drafting extra and its English pipeline "
+               "(README, 'Drafting': pip install 'newsbot[draft]', then requirements-draft.txt)")
 
 
 async def archive_actors(store: Store) -> dict[str, str]:
