@@ -134,9 +134,11 @@ def draft_note(drafts: Drafts, s: Style) -> str:
             f"{DRAFT_TAG} may be wrong; check them with /source.")
 
 
-def _evidence_line(evidence: Iterable[str], s: Style) -> str:
-    first = next(iter(evidence), "")
-    return f"  ↳ {s.italic(s.text('“' + shorten(first, EVIDENCE_CHARS) + '”'))}" if first else ""
+def _evidence_lines(evidence: Iterable[str], s: Style) -> tuple[str, ...]:
+    """Every excerpt a fact has: the summary beside them never claims more than they show
+    (a second excerpt often carries a condition or the half of the support)."""
+    return tuple(f"  ↳ {s.italic(s.text('“' + shorten(excerpt, EVIDENCE_CHARS) + '”'))}"
+                 for excerpt in evidence if excerpt)
 
 
 def _when(ref: ArticleRef) -> str:
@@ -225,11 +227,11 @@ def view(answer: Answer, s: Style = PLAIN) -> View:
 
 def _position_block(p: PositionItem, s: Style, drafts: Drafts) -> Block:
     via = f" (via {s.text(p.via)})" if p.via else ""
-    return Block(tuple(x for x in (
+    return Block((
         f"{_stance(p.stance)} · {s.bold(s.text(p.actor_name))} on {s.text(p.topic_name)} "
         f"{_cite(p.fact_id, s, drafts)}",
         f"  {s.text(p.summary)}{via}",
-        _evidence_line(p.evidence, s)) if x))
+        *_evidence_lines(p.evidence, s)))
 
 
 def _quote_block(q: QuoteItem, s: Style, drafts: Drafts) -> Block:

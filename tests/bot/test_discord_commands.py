@@ -50,6 +50,16 @@ async def test_positions_by_topic(harness: Harness) -> None:
     assert "kremlin-peacekeepers/p1`" not in text
 
 
+async def test_a_position_shows_every_excerpt_behind_it(harness: Harness) -> None:
+    # p8's summary rests on two passages: the second carries the condition it states.
+    text = description(only_answer(await harness.command("positions", actor="Putin",
+                                                         topic="talks")))
+    assert "🔵 conditional · **Vladimir Putin**" in text
+    assert "↳ *“noting that he had not yet engaged in detailed talks with Trump" in text
+    assert "↳ *“He suggested that future conversations would be possible if US-Russia " \
+           "relations improved.”*" in text
+
+
 async def test_quotes_verbatim_with_speaker_and_cue(harness: Harness) -> None:
     text = description(only_answer(await harness.command("quotes", speaker="trump")))
     assert f"“{TRUMP_QUOTE}” — **Donald Trump**, claimed `kremlin-peacekeepers/q1`" in text
