@@ -117,7 +117,9 @@ def pages(v: View, budget: int = PAGE_BUDGET) -> list[discord.Embed]:
     if current or not bodies:
         bodies.append(current or v.empty)
     title = shorten(v.title, TITLE_LIMIT)
-    footer = shorten(v.footer, FOOTER_BUDGET)
+    # Footers show sheet text (an article's title and outlet) as plain text: no markdown to
+    # escape, but no mention-like form either.
+    footer = shorten(defuse_mentions(v.footer), FOOTER_BUDGET)
     embeds = []
     for number, body in enumerate(bodies, 1):
         description = "\n\n".join(x for x in (head, body) if x) or v.empty or "\u200b"

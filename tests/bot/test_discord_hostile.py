@@ -205,8 +205,9 @@ async def test_names_from_a_sheet_never_render_as_markup(make_harness: HarnessFa
     facts = seeds / SLUG / "facts.toml"
     sheet = facts.read_text(encoding="utf-8")
     assert sheet.count('name = "Sergey Lavrov"') == 1
-    facts.write_text(sheet.replace('name = "Sergey Lavrov"', 'name = "Sergey <@1> Lavrov <t:0:R>"'),
-                     encoding="utf-8")
+    sheet = sheet.replace('name = "Sergey Lavrov"', 'name = "Sergey <@1> Lavrov <t:0:R>"')
+    sheet = sheet.replace('outlet = "Unattributed wire copy"', 'outlet = "Wire <@&2> copy"')
+    facts.write_text(sheet, encoding="utf-8")
     h = await make_harness(seeds)
     choices = await h.autocomplete("who", "name", name="Lavrov")
     names = [c["name"] for c in choices]
@@ -215,6 +216,7 @@ async def test_names_from_a_sheet_never_render_as_markup(make_harness: HarnessFa
     msg = only_answer(await h.command("who", name="Lavrov"), "Lavrov")
     shown = "\n".join(texts(msg))
     assert "Sergey <\u200b@\u200b1> Lavrov" in shown
+    assert "Wire <\u200b@\u200b&2> copy" in msg["embeds"][0]["footer"]["text"]
     assert raw_markup(shown) == [], shown[:300]
 
 
