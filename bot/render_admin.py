@@ -167,14 +167,17 @@ def digest_view(d: DigestContent, local_date: str, s: Style = PLAIN) -> View:
                 line(c, s) + (f" {DRAFT_TAG}" if c.article in d.drafts else "")
                 for c in changes))))
     notes = () if d.changed else ("Nothing changed since the previous digest.",)
-    if d.drafts:
-        notes = (draft_note(frozenset(d.drafts), s), *notes)
+    drafts = {*d.drafts, *(i.article for i in (*d.open_questions, *d.disputed_claims)
+                           if i.drafted)}
+    if drafts:
+        notes = (draft_note(frozenset(drafts), s), *notes)
     for title, items, total, hint in (
             ("Still open", d.open_questions, d.open_questions_total, "/questions status:open"),
             ("Still disputed", d.disputed_claims, d.disputed_claims_total,
              "/claims status:disputed")):
         if items:
-            lines = [f"• {s.text(shorten(i.text, 200))} {s.code(i.fact_id)}" for i in items]
+            lines = [f"• {s.text(shorten(i.text, 200))} {s.code(i.fact_id)}"
+                     + (f" {DRAFT_TAG}" if i.drafted else "") for i in items]
             if total > len(items):
                 lines.append(f"… and {total - len(items)} more: {s.code(hint)}")
             blocks.append(Block((s.bold(f"{title} ({total})"), *lines)))

@@ -9,6 +9,7 @@ from typing import Any
 
 from storage.connections import snapshot
 from storage.db import chunks
+from storage.model import REVIEWED
 from storage.store import Store
 
 REMAINING_LIMIT = 30  # open questions / disputed claims listed in full; the rest are counted
@@ -44,6 +45,7 @@ class Remaining:
     fact_id: str
     article: str
     text: str
+    drafted: bool = False  # its article is a machine draft nobody has reviewed
 
 
 @dataclass(frozen=True)
@@ -252,9 +254,11 @@ async def _remaining(store: Store, kind: str, label: str) -> tuple[tuple[Remaini
         row = await cur.fetchone()
     total = int(row[0]) if row else 0
     async with db.execute(
-            "SELECT f.id, f.article, f.text FROM facts f JOIN articles ar ON ar.slug = f.article "
+            "SELECT f.id, f.article, f.text, ar.review FROM facts f "
+            "JOIN articles ar ON ar.slug = f.article "
             "WHERE f.kind = ? AND f.label = ? "
             "ORDER BY ar.published IS NULL, ar.published DESC, ar.loaded_at DESC, f.seq LIMIT ?",
             (kind, label, REMAINING_LIMIT)) as cur:
-        items = tuple(Remaining(r["id"], r["article"], r["text"]) for r in await cur.fetchall())
+        items = tuple(Remaining(r["id"], r["article"], r["text"], r["review"] != REVIEWED)
+                      for r in await cur.fetchall())
     return items, total

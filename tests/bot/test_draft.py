@@ -157,3 +157,18 @@ async def test_discord_answers_mark_drafts_too(harness: Harness, seeds: Path) ->
     assert "Machine draft, not yet reviewed by an editor" in embed["description"]
     assert f"`{slug}/q1` {DRAFT_TAG}" in embed["description"]
     assert callback.message["allowed_mentions"] == {"parse": []}
+
+
+async def test_the_digest_marks_drafted_questions_and_claims_still_open(
+        store: Store, seeds: Path) -> None:
+    facts = seeds / SEED_SLUG / FACTS_FILE
+    facts.write_text(facts.read_text(encoding="utf-8").replace(
+        'language = "en"', 'language = "en"\nreview = "draft"', 1), encoding="utf-8")
+    await store.load(seeds)
+    since = int((await store.rows("SELECT coalesce(max(id), 0) FROM changes"))[0][0])
+    text = to_text(digest_view(await digest_content(store, since), "2026-12-05"))
+    assert "Nothing changed since the previous digest." in text
+    assert f"Machine draft, not yet reviewed by an editor: {SEED_SLUG}" in text
+    remaining = [line for line in text.splitlines() if line.startswith("• ")]
+    assert remaining  # the open questions and disputed claims, every one of them a draft's
+    assert all(line.endswith(DRAFT_TAG) for line in remaining)
