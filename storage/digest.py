@@ -84,7 +84,9 @@ async def save_config(store: Store, config: DigestConfig, user_id: int | None) -
     """Create or update a guild's digest; a new digest starts from the changes made after now.
     The schedule takes effect now unless it is the one already running (enabled, same time and
     zone): changing only the channel keeps a missed digest's catch-up."""
-    now = store.clock().isoformat(timespec="seconds")
+    at = store.clock()
+    # active_since to the microsecond: set up at 08:00:00.4, an 08:00 digest starts tomorrow.
+    now, since = at.isoformat(timespec="seconds"), at.isoformat(timespec="microseconds")
     async with store.writing() as writer:
         async with writer.execute("SELECT coalesce(max(id), 0) FROM changes") as cur:
             row = await cur.fetchone()
@@ -98,7 +100,7 @@ async def save_config(store: Store, config: DigestConfig, user_id: int | None) -
         "active_since = CASE WHEN enabled = 1 AND time = excluded.time "
         "AND timezone = excluded.timezone THEN active_since ELSE excluded.active_since END",
         (config.guild_id, config.channel_id, config.time, config.timezone,
-         int(config.skip_empty), baseline, user_id, now, now))
+         int(config.skip_empty), baseline, user_id, now, since))
     saved = await get_config(store, config.guild_id)
     assert saved is not None
     return saved

@@ -138,7 +138,12 @@ class Digest(commands.GroupCog, group_name="digest",
         if config is None or not config.enabled:
             return await _refuse(interaction, "No daily digest is set up here: use /digest setup.")
         await interaction.response.defer(ephemeral=True, thinking=True)
-        result = await self.job.post(config, local_today(config, bot_of(interaction).clock()))
+        # It counts as the digest that is due: yesterday's, while its grace runs past midnight
+        # (posting it for today would leave yesterday's due, and take today's slot).
+        now = bot_of(interaction).clock()
+        upcoming = await self.job.next_post(config, now)
+        day = upcoming.day if upcoming.due(now) else local_today(config, now)
+        result = await self.job.post(config, day)
         text = (f"Couldn't post the digest: {result.error}." if result.error else
                 "Nothing changed, and this digest skips empty days." if result.skipped else
                 f"Posted in <#{config.channel_id}>.")

@@ -411,3 +411,27 @@ async def test_a_missed_digest_is_announced_and_kept_when_only_the_channel_chang
     assert "Daily digest — 2026-11-26" in digest_text(sent)
     assert "missed" not in reply(await mod(h, "digest settings"))
     assert announced(reply(await mod(h, "digest settings"))) == utc("2026-11-27T08:00:00")
+
+
+async def test_now_after_midnight_counts_as_yesterdays_missed_digest(h: Harness,
+                                                                     clock: Clock) -> None:
+    await configure(h, "23:30", "UTC")
+    h.fake.fail[f"/channels/{CHANNEL_ID}/messages"] = (403, {"message": "Missing Permissions",
+                                                            "code": 50013})
+    assert (await job(h).tick(utc("2026-11-26T23:30:00")))[0].error  # will retry
+    h.fake.fail.clear()
+    clock.now = utc("2026-11-27T00:15:00")  # permissions fixed; yesterday's grace still runs
+    sent = posts(await mod(h, "digest now"))
+    assert "Daily digest — 2026-11-26" in digest_text(sent)
+    assert await first_post_after(h, clock.now, utc("2026-11-27T23:29:00")) is None
+    assert "Daily digest — 2026-11-27" in digest_text(posts(await tick(h, utc(
+        "2026-11-27T23:30:00"))))
+
+
+async def test_a_setup_a_moment_after_the_time_starts_tomorrow(h: Harness, clock: Clock) -> None:
+    clock.now = utc("2026-11-26T08:00:00").replace(microsecond=400_000)
+    answer = reply(await mod(h, "digest setup", channel=Channel(CHANNEL_ID), time="08:00",
+                             timezone="UTC"))
+    assert announced(answer) == utc("2026-11-27T08:00:00")
+    assert await first_post_after(h, utc("2026-11-26T08:00:00"),
+                                  utc("2026-11-27T07:59:00")) is None
