@@ -5,9 +5,10 @@ runs, and whether the second set is worse by more than the first set's own sprea
         --before a/results.json c/results.json --after b/results.json d/results.json
 
 Runs of the two trees should alternate (before, after, before, after) so that both meet the
-same moments of a shared machine. A figure counts as worse only when the second set's best run
-is worse than the first set's worst by more than the first set's spread (max - min) and by
-more than ``--slack`` (10 % by default): lower is better for every figure compared.
+same moments of a shared machine. A figure counts as worse when the second set's median is
+above the first set's by more than the run-to-run noise measured (the larger spread, max -
+min, of the two sets) and by more than ``--slack`` of it (none by default): lower is better
+for every figure compared.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import argparse
 import json
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from statistics import median
 from typing import Any
 
 Figure = tuple[str, Callable[[dict[str, Any]], float]]
@@ -60,9 +62,9 @@ def compare(before: Sequence[dict[str, Any]], after: Sequence[dict[str, Any]],
     for name, read in figures(before[0]):
         b = [read(r) for r in before]
         a = [read(r) for r in after]
-        noise = max(b) - min(b)
-        limit = max(max(b) + noise, max(b) * (1 + slack))
-        verdict = "worse" if min(a) > limit else "same or better"
+        noise = max(max(b) - min(b), max(a) - min(a))
+        limit = max(median(b) + noise, median(b) * (1 + slack))
+        verdict = "worse" if median(a) > limit else "same or better"
         if verdict == "worse":
             worse.append(name)
         rows.append(f"| {name} | {_span(b)} | {_span(a)} | {verdict} |")
@@ -81,7 +83,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--size", default="10000")
     p.add_argument("--before", type=Path, nargs="+", required=True)
     p.add_argument("--after", type=Path, nargs="+", required=True)
-    p.add_argument("--slack", type=float, default=0.10)
+    p.add_argument("--slack", type=float, default=0.0)
     a = p.parse_args(argv)
 
     def runs(paths: Sequence[Path]) -> list[dict[str, Any]]:

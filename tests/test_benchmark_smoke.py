@@ -154,8 +154,10 @@ def test_compare_flags_only_what_got_worse_beyond_the_noise() -> None:
                 "commands": [entry], "broad": []}
 
     before = [run(1.0, 40.0), run(1.05, 44.0)]
-    rows, worse = compare(before, [run(1.02, 46.0), run(1.0, 47.0)], slack=0.10)
-    assert worse == []  # within the first set's own spread (4 s) and the slack
+    rows, worse = compare(before, [run(1.02, 45.0), run(1.0, 47.0)], slack=0.0)
+    assert worse == []  # medians 42 and 46: 4 s apart, within the spread measured (4 s)
     assert len(rows) == 2 + 12
-    rows, worse = compare(before, [run(2.0, 40.0)], slack=0.10)
+    rows, worse = compare(before, [run(1.0, 47.0), run(1.0, 48.0)], slack=0.0)
+    assert worse == ["first load, s"]  # 47.5 against 42, beyond 4 s of noise
+    rows, worse = compare(before, [run(2.0, 40.0)], slack=0.0)
     assert worse == ["who <name> p50, ms", "who <name> p99, ms"]
