@@ -9,6 +9,9 @@ from datetime import date
 from storage.model import REVIEWED, Article, Sheet
 from storage.text import fold, fold_name
 
+# Where an article row (SheetRows.article) holds the sheet's review state.
+ARTICLE_REVIEW = 11
+
 
 @dataclass
 class SheetRows:

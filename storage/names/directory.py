@@ -13,7 +13,9 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from storage.db import chunks, plain_rows
+from storage.model import REVIEWED
 from storage.names.index import ENTITIES, article_names
+from storage.rows import ARTICLE_REVIEW
 from storage.text import fold_name
 
 # A candidate for the name a key is shown by: (dated, published, loaded_at, top, article, name).
@@ -31,7 +33,8 @@ def update_directory(conn: sqlite3.Connection, replaced: Sequence[str],
     # The first load after migration 0005 fills the articles' directory: every index anew.
     changed: set[str] = set(ENTITIES) if _fill_pending(conn) else set()
     gone = set(replaced)
-    _count_affiliations(conn, gone, rows["actors"])
+    drafts = {r[0] for r in rows["articles"] if r[ARTICLE_REVIEW] != REVIEWED}
+    _count_affiliations(conn, gone, [r for r in rows["actors"] if r[0] not in drafts])
     old: list[tuple[str, str, str, str]] = []  # (article, entity, key, folded)
     for chunk in chunks(sorted(gone)):
         marks = ",".join("?" * len(chunk))
@@ -103,12 +106,15 @@ def update_directory(conn: sqlite3.Connection, replaced: Sequence[str],
 def _count_affiliations(conn: sqlite3.Connection, gone: set[str],
                         actors: Sequence[tuple[Any, ...]]) -> None:
     """``affiliations`` (migration 0010) after the ``gone`` articles' actor rows make way for
-    ``actors``: each link's count of articles moves by the difference."""
+    ``actors``: each link's count of articles moves by the difference. Only reviewed articles
+    count: an affiliation a machine drafted never rolls an actor's facts up under another
+    (callers leave drafts' rows out of ``actors``; stored drafts' are left out here)."""
     delta: dict[tuple[str, str], int] = {}
     for chunk in chunks(sorted(gone)):
         for link in plain_rows(conn, "SELECT affiliation, key FROM actors WHERE affiliation IS NOT "
-                               f"NULL AND article IN ({','.join('?' * len(chunk))})",
-                         tuple(chunk)):
+                               f"NULL AND article IN ({','.join('?' * len(chunk))}) AND article "
+                               "IN (SELECT slug FROM articles WHERE review = 'reviewed')",
+                               tuple(chunk)):
             delta[link] = delta.get(link, 0) - 1
     for row in actors:  # (article, key, name, kind, role, affiliation, payload)
         if row[5] is not None:

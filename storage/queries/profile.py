@@ -82,25 +82,32 @@ def _profile_on(conn: sqlite3.Connection, key: str) -> _Profile:
     # (The key came from the name index, which is read from that directory: it is there.)
     profile = fetchall(conn, f"SELECT a.* {_SHOWN_ACTOR}", (key,))[0]
     chain: list[str] = []
+    # The articles each link of the chain was read from: cited, so that a link a draft gives
+    # is shown as a draft's.
+    sources: set[str] = set()
     parent = profile["affiliation"]
     while parent and parent not in chain and len(chain) < 10:
         chain.append(parent)
         # As the parent's newest article has it (one seek; a country stands in thousands of
         # articles, none of them with an affiliation to find); when that article gives none,
-        # any article's, as the roll-ups follow (through storage.names' affiliation links).
-        rows = fetchall(conn, f"SELECT a.affiliation {_SHOWN_ACTOR}", (parent,))
+        # any reviewed article's, as the roll-ups follow (storage.names' affiliation links).
+        rows = fetchall(conn, f"SELECT a.affiliation, a.article {_SHOWN_ACTOR}", (parent,))
         if not rows or rows[0]["affiliation"] is None:
-            rows = fetchall(conn, "SELECT affiliation FROM actors WHERE key = ? AND "
-                                  "affiliation IS NOT NULL ORDER BY affiliation LIMIT 1",
-                            (parent,))
+            rows = fetchall(conn, "SELECT a.affiliation, a.article FROM actors a JOIN articles "
+                                  "ar ON ar.slug = a.article AND ar.review = 'reviewed' WHERE "
+                                  "a.key = ? AND a.affiliation IS NOT NULL "
+                                  "ORDER BY a.affiliation LIMIT 1", (parent,))
         parent = rows[0]["affiliation"] if rows else None
+        if parent:
+            sources.add(rows[0]["article"])
     # A summary: the first few of each, with how many there are in all; the full lists are
     # /positions, /quotes and /claims, read a page at a time.
     first = Page(1, WHO_ITEMS)
     positions, pos_total, _ = page_on(conn, _own(key, "position"), first)
     quotes, quote_total, _ = page_on(conn, _own(key, "quote"), first)
     claims, claim_total, _, responses = claim_page_on(conn, _own(key, "claim"), first)
-    slugs = {profile["article"], *(r["article"] for r in (*positions, *quotes, *claims))}
+    slugs = {profile["article"], *sources,
+             *(r["article"] for r in (*positions, *quotes, *claims))}
     return _Profile(profile, tuple(chain), members_on(conn, (key,)), (positions, pos_total),
                     (quotes, quote_total), (claims, claim_total, responses),
                     refs_on(conn, slugs))

@@ -21,6 +21,7 @@ from storage.sheets import FACTS_FILE, TEXT_FILE, read_sheet
 from storage.store import Store
 from tests.conftest import SEED_SLUG
 from tests.discord_fakes import Harness
+from tests.factory import write_sheet
 
 ARTICLE = (
     "Kremlin repeats its warning on troops\n\n"
@@ -172,3 +173,56 @@ async def test_the_digest_marks_drafted_questions_and_claims_still_open(
     remaining = [line for line in text.splitlines() if line.startswith("• ")]
     assert remaining  # the open questions and disputed claims, every one of them a draft's
     assert all(line.endswith(DRAFT_TAG) for line in remaining)
+
+
+EMPIRE_ARTICLE = "Ruritania joins the Empire.\n\nRuritania joined the Empire on Monday, officials said.\n"
+EMPIRE_FACTS = """\
+[article]
+slug = "empire"
+title = "Ruritania joins the Empire."
+outlet = "Test Wire"
+published = 2025-03-01
+language = "en"
+review = "draft"
+
+[[actors]]
+id = "ruritania"
+name = "Ruritania"
+kind = "country"
+affiliation = "empire"
+evidence = "Ruritania joined the Empire"
+
+[[actors]]
+id = "empire"
+name = "The Empire"
+kind = "country"
+evidence = "joined the Empire on Monday"
+"""
+
+
+async def test_a_drafted_affiliation_rolls_nobody_up_and_is_shown_as_a_drafts(
+        empty_store: Store, tmp_path: Path) -> None:
+    root = tmp_path / "seeds"
+    write_sheet(root / "alpha", "alpha", positions=1)  # Minister Alpha speaks for Ruritania
+    (root / "empire").mkdir()
+    (root / "empire" / TEXT_FILE).write_text(EMPIRE_ARTICLE, encoding="utf-8")
+    (root / "empire" / FACTS_FILE).write_text(EMPIRE_FACTS, encoding="utf-8")
+    await empty_store.load(root)
+    # The draft says Ruritania belongs to the Empire: no reviewed fact is rolled up under it.
+    empire = await queries.positions(empty_store, actor="The Empire")
+    assert empire.items == ()
+    assert empire.matches[0].rollup == ()
+    assert [p.fact_id for p in (await queries.positions(empty_store, actor="Ruritania")).items] \
+        == ["alpha/p1"]
+    # /who follows the chain as the newest article has it, and says whose it is.
+    alpha = await queries.who(empty_store, "Minister Alpha")
+    assert alpha.affiliation_chain == ("Ruritania", "The Empire")
+    text = to_text(view(alpha))
+    assert "Machine draft, not yet reviewed by an editor: empire" in text
+    # Reviewed, the link counts.
+    facts = root / "empire" / FACTS_FILE
+    facts.write_text(EMPIRE_FACTS.replace('review = "draft"', 'review = "reviewed"'),
+                     encoding="utf-8")
+    await empty_store.load(root)
+    assert [p.fact_id for p in (await queries.positions(empty_store, actor="The Empire")).items] \
+        == ["alpha/p1"]
