@@ -63,8 +63,15 @@ association commission bureau outlet station channel magazine website team
 
 
 
+# Present-tense cues the tagger sometimes reads as plural nouns ("“...,” Okafor notes.").
+MISTAGGED = vocabulary("""says notes adds writes explains warns recalls argues insists continues
+concludes observes admits agrees tweets""")
+
+
 def is_cue(token: Token) -> bool:
     """A verb that reports speech: one of SPEECH_VERBS, or "went on" ("“...,” Trump went on")."""
+    if token.pos_ in ("NOUN", "PROPN") and token.lower_ in MISTAGGED:
+        return True
     if token.pos_ not in ("VERB", "AUX"):
         return False
     if token.lemma_ in SPEECH_VERBS:

@@ -126,8 +126,8 @@ class QuoteFinder:
 
     def _context_speaker(self, start: int, end: int, previous: Found | None) -> Speaker | None:
         """A quote with no cue of its own: the cue of the sentence before when it leads into
-        it ("Smith said:"), the speaker of the quote just before, a cue in the sentence right
-        after, a speaking actor in the sentence before; else the latest named person."""
+        it ("Smith said:"), the speaker of the quote just before, a speaking actor in the
+        sentence before, a cue in the sentence right after; else the latest named person."""
         sents = self._sentences(start, start + 1)
         before = self.doc[sents[0].start - 1].sent if sents and sents[0].start > 0 else None
         if before is not None and before.text.rstrip().endswith(":"):
@@ -138,13 +138,13 @@ class QuoteFinder:
                 previous.speaker.entry is not None:
             prev = previous.speaker
             return Speaker(prev.entry, prev.token, "context", prev.cue, prev.cue_token)
+        if before is not None:  # "Okafor agreed. “...”"
+            found = self._speaking(before)
+            if found is not None:
+                return found
         after = self._sentences(end, end + 1)
         if after and after[-1].end < len(self.doc):
             found = self._speaking(self.doc[after[-1].end].sent)
-            if found is not None:
-                return found
-        if before is not None:
-            found = self._speaking(before)
             if found is not None:
                 return found
         for i, entry in self.table.before(self.at.token_at(start).i):
