@@ -77,6 +77,8 @@ def is_cue(token: Token) -> bool:
     if token.lemma_ in SPEECH_VERBS:
         return True
     particles = {c.lower_ for c in token.children if c.dep_ in ("prt", "advmod")}
+    if token.lemma_ == "put" and any(c.dep_ == "dobj" and c.lower_ == "it" for c in token.children):
+        return True  # "as Okafor put it: “...”"
     return (token.lemma_ == "go" and "on" in particles) or (
         token.lemma_ in ("shoot", "fire", "hit", "push", "strike") and "back" in particles)
 

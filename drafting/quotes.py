@@ -186,7 +186,10 @@ class QuoteFinder:
                     speaker.how == "none" and speaker.token is None)):
                 continue  # a scare quote: no cue governs it, nobody is said to have said it
             note = None
-            labelled = self._labelled(start)
+            # "Ana Ruiz wrote on Facebook: “...”": a named subject of the cue wins over
+            # the name before the colon; "Analysts agree - Tom Okafor: “...”" does not.
+            named = speaker is not None and speaker.how == "name" and governs
+            labelled = None if named else self._labelled(start)
             if labelled is not None:
                 speaker = labelled
             if speaker is None or (speaker.entry is None and speaker.how in ("none", "pronoun")):
