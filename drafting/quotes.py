@@ -67,15 +67,18 @@ class QuoteFinder:
         first, last = sents[0].start, sents[-1].end
         nxt = self.doc[last:last + 6]
         # "“...,” said Smith." split into two sentences by the parser.
-        if len(nxt) and nxt[0].idx - end <= 3:
+        if len(nxt) and nxt[0].idx - end <= 3 and "\n" not in self.text[end:nxt[0].idx]:
             last = min(len(self.doc), last + 6)
+        # A cue in another paragraph never attributes the quote (a quote running over
+        # paragraphs is attributed through its last one: _chain_ends).
         candidates = [t for t in self.doc[first:last] if not self._quoted(t) and (
             is_cue(t)
-            or (t.lower_ == "according" and t.i + 1 < len(self.doc) and t.nbor().lower_ == "to"))]
+            or (t.lower_ == "according" and t.i + 1 < len(self.doc) and t.nbor().lower_ == "to"))
+            and "\n" not in (self.text[end:t.idx] if t.idx > end else self.text[t.idx:start])]
         # A quote that ends its own sentence ("... yet.”) is not attributed by a verb after it,
         # unless the sentence runs on in lower case ("“Really?” he asked").
         # Right after the mark, a cue and its subject still attribute it ("“Why?” Smith asked").
-        closed = self.text[start:end].rstrip()[-1:] in ".!?"
+        closed = self.text[start:end].rstrip().rstrip("'’‘\"”")[-1:] in ".!?"
         after = next((t for t in self.doc[first:last] if t.idx > end and t.is_alpha), None)
         if closed and after is not None and not after.text[:1].islower():
             candidates = [t for t in candidates if t.idx < start or (
