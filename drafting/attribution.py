@@ -75,6 +75,11 @@ def subject_of(verb: Token, quoted: Quoted | None = None) -> Token | None:
     def outside(tok: Token) -> bool:
         return quoted is None or tok.idx not in quoted
 
+    if verb.pos_ in ("NOUN", "PROPN"):  # a cue tagged as a noun: "Okafor notes" -> Okafor
+        names = [c for c in verb.lefts if c.dep_ in ("compound", "nsubj") and outside(c)]
+        if names:
+            return names[-1]
+
     current = verb
     for _ in range(4):
         here = current
@@ -85,6 +90,11 @@ def subject_of(verb: Token, quoted: Quoted | None = None) -> Token | None:
             # "In Riverton, Maine, Ruiz went on": a person before a place; the nearest.
             subjects.sort(key=lambda c: (c.ent_type_ in ("GPE", "LOC", "FAC"), abs(c.i - here.i)))
             return subjects[0]
+        if here is verb:  # "“...,” Okafor notes": the parser made the name a compound
+            names = [c for c in verb.lefts if c.dep_ == "compound" and c.pos_ == "PROPN"
+                     and outside(c)]
+            if names:
+                return names[-1]
         for child in current.children:
             if child.dep_ == "agent":
                 for obj in child.children:

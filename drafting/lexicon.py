@@ -63,13 +63,22 @@ association commission bureau outlet station channel magazine website team
 
 
 
+# Present-tense cues the tagger sometimes reads as plural nouns ("“...,” Okafor notes.").
+MISTAGGED = vocabulary("""says notes adds writes explains warns recalls argues insists continues
+concludes observes admits agrees tweets""")
+
+
 def is_cue(token: Token) -> bool:
     """A verb that reports speech: one of SPEECH_VERBS, or "went on" ("“...,” Trump went on")."""
+    if token.pos_ in ("NOUN", "PROPN") and token.lower_ in MISTAGGED:
+        return True
     if token.pos_ not in ("VERB", "AUX"):
         return False
     if token.lemma_ in SPEECH_VERBS:
         return True
     particles = {c.lower_ for c in token.children if c.dep_ in ("prt", "advmod")}
+    if token.lemma_ == "put" and any(c.dep_ == "dobj" and c.lower_ == "it" for c in token.children):
+        return True  # "as Okafor put it: “...”"
     return (token.lemma_ == "go" and "on" in particles) or (
         token.lemma_ in ("shoot", "fire", "hit", "push", "strike") and "back" in particles)
 

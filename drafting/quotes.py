@@ -67,15 +67,18 @@ class QuoteFinder:
         first, last = sents[0].start, sents[-1].end
         nxt = self.doc[last:last + 6]
         # "“...,” said Smith." split into two sentences by the parser.
-        if len(nxt) and nxt[0].idx - end <= 3:
+        if len(nxt) and nxt[0].idx - end <= 3 and "\n" not in self.text[end:nxt[0].idx]:
             last = min(len(self.doc), last + 6)
+        # A cue in another paragraph never attributes the quote (a quote running over
+        # paragraphs is attributed through its last one: _chain_ends).
         candidates = [t for t in self.doc[first:last] if not self._quoted(t) and (
             is_cue(t)
-            or (t.lower_ == "according" and t.i + 1 < len(self.doc) and t.nbor().lower_ == "to"))]
+            or (t.lower_ == "according" and t.i + 1 < len(self.doc) and t.nbor().lower_ == "to"))
+            and "\n" not in (self.text[end:t.idx] if t.idx > end else self.text[t.idx:start])]
         # A quote that ends its own sentence ("... yet.”) is not attributed by a verb after it,
         # unless the sentence runs on in lower case ("“Really?” he asked").
         # Right after the mark, a cue and its subject still attribute it ("“Why?” Smith asked").
-        closed = self.text[start:end].rstrip()[-1:] in ".!?"
+        closed = self.text[start:end].rstrip().rstrip("'’‘\"”")[-1:] in ".!?"
         after = next((t for t in self.doc[first:last] if t.idx > end and t.is_alpha), None)
         if closed and after is not None and not after.text[:1].islower():
             candidates = [t for t in candidates if t.idx < start or (
@@ -126,8 +129,8 @@ class QuoteFinder:
 
     def _context_speaker(self, start: int, end: int, previous: Found | None) -> Speaker | None:
         """A quote with no cue of its own: the cue of the sentence before when it leads into
-        it ("Smith said:"), the speaker of the quote just before, a cue in the sentence right
-        after, a speaking actor in the sentence before; else the latest named person."""
+        it ("Smith said:"), the speaker of the quote just before, a speaking actor in the
+        sentence before, a cue in the sentence right after; else the latest named person."""
         sents = self._sentences(start, start + 1)
         before = self.doc[sents[0].start - 1].sent if sents and sents[0].start > 0 else None
         if before is not None and before.text.rstrip().endswith(":"):
@@ -138,13 +141,13 @@ class QuoteFinder:
                 previous.speaker.entry is not None:
             prev = previous.speaker
             return Speaker(prev.entry, prev.token, "context", prev.cue, prev.cue_token)
+        if before is not None:  # "Okafor agreed. “...”"
+            found = self._speaking(before)
+            if found is not None:
+                return found
         after = self._sentences(end, end + 1)
         if after and after[-1].end < len(self.doc):
             found = self._speaking(self.doc[after[-1].end].sent)
-            if found is not None:
-                return found
-        if before is not None:
-            found = self._speaking(before)
             if found is not None:
                 return found
         for i, entry in self.table.before(self.at.token_at(start).i):
@@ -186,7 +189,10 @@ class QuoteFinder:
                     speaker.how == "none" and speaker.token is None)):
                 continue  # a scare quote: no cue governs it, nobody is said to have said it
             note = None
-            labelled = self._labelled(start)
+            # "Ana Ruiz wrote on Facebook: “...”": a named subject of the cue wins over
+            # the name before the colon; "Analysts agree - Tom Okafor: “...”" does not.
+            named = speaker is not None and speaker.how == "name" and governs
+            labelled = None if named else self._labelled(start)
             if labelled is not None:
                 speaker = labelled
             if speaker is None or (speaker.entry is None and speaker.how in ("none", "pronoun")):
