@@ -111,10 +111,10 @@ def _count_affiliations(conn: sqlite3.Connection, gone: set[str],
     (callers leave drafts' rows out of ``actors``; stored drafts' are left out here)."""
     delta: dict[tuple[str, str], int] = {}
     for chunk in chunks(sorted(gone)):
-        for link in plain_rows(conn, "SELECT affiliation, key FROM actors WHERE affiliation IS NOT "
-                               f"NULL AND article IN ({','.join('?' * len(chunk))}) AND article "
-                               "IN (SELECT slug FROM articles WHERE review = 'reviewed')",
-                               tuple(chunk)):
+        for link in plain_rows(conn, "SELECT a.affiliation, a.key FROM actors a JOIN articles ar "
+                               "ON ar.slug = a.article AND ar.review = 'reviewed' WHERE "
+                               "a.affiliation IS NOT NULL AND a.article IN "
+                               f"({','.join('?' * len(chunk))})", tuple(chunk)):
             delta[link] = delta.get(link, 0) - 1
     for row in actors:  # (article, key, name, kind, role, affiliation, payload)
         if row[5] is not None:
