@@ -28,6 +28,12 @@ DiffKind = Literal["article", "actor", "topic", FactKind]
 # reviewed yet; "reviewed" an editor's. A sheet without the field is "reviewed", as every
 # sheet written before drafts existed was.
 ReviewState = Literal["draft", "reviewed"]
+# What an article's `title` is: its headline as published, or (the article has none) its first
+# line, which the sheet names it by.
+TitleSource = Literal["headline", "first-line"]
+# What a question asks about: the news, or the article itself as a source (is a word an error
+# in it, when was an interview it cites); answers list the two apart.
+QuestionAbout = Literal["news", "source"]
 
 ACTOR_KINDS: tuple[ActorKind, ...] = get_args(ActorKind)
 STANCES: tuple[Stance, ...] = get_args(Stance)
@@ -38,6 +44,10 @@ FACT_KINDS: tuple[FactKind, ...] = get_args(FactKind)
 DIFF_KINDS: tuple[DiffKind, ...] = ("article", "actor", "topic", *FACT_KINDS)
 REVIEW_STATES: tuple[ReviewState, ...] = get_args(ReviewState)
 REVIEWED: ReviewState = "reviewed"
+TITLE_SOURCES: tuple[TitleSource, ...] = get_args(TitleSource)
+HEADLINE: TitleSource = "headline"
+QUESTION_ABOUTS: tuple[QuestionAbout, ...] = get_args(QuestionAbout)
+NEWS: QuestionAbout = "news"
 
 
 @dataclass(frozen=True)
@@ -49,6 +59,7 @@ class Article:
     published: date | None  # None: the sheet says "undated"
     url: str | None = None
     review: ReviewState = REVIEWED
+    title_source: TitleSource = HEADLINE
 
 
 @dataclass(frozen=True)
@@ -124,6 +135,7 @@ class Question:
     actors: tuple[str, ...] = ()
     answer: str | None = None
     answer_evidence: tuple[str, ...] = ()
+    about: QuestionAbout = NEWS
 
 
 @dataclass(frozen=True)

@@ -7,10 +7,12 @@ from dataclasses import dataclass, field
 from storage.model import (
     ClaimStatus,
     FactKind,
+    QuestionAbout,
     QuestionStatus,
     ResponseKind,
     ReviewState,
     Stance,
+    TitleSource,
 )
 
 
@@ -22,6 +24,8 @@ class ArticleRef:
     published: str | None  # ISO date, None when undated
     url: str | None
     review: ReviewState = "reviewed"
+    # "first-line": the article has no headline; ``title`` is its first line.
+    title_source: TitleSource = "headline"
 
 
 @dataclass(frozen=True)
@@ -105,6 +109,7 @@ class QuestionItem:
     answer: str | None
     evidence: tuple[str, ...]
     answer_evidence: tuple[str, ...]
+    about: QuestionAbout = "news"
 
 
 @dataclass(frozen=True)

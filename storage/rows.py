@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass, field
 from datetime import date
 
-from storage.model import REVIEWED, Article, Sheet
+from storage.model import HEADLINE, NEWS, REVIEWED, Article, Question, Sheet
 from storage.text import fold, fold_name
 
 # Where an article row (SheetRows.article) holds the sheet's review state.
@@ -59,6 +59,18 @@ def _article_payload(article: Article) -> str:
     assert isinstance(fields, dict)
     if article.review == REVIEWED:
         del fields["review"]
+    if article.title_source == HEADLINE:  # the same: absent before the field existed
+        del fields["title_source"]
+    return json.dumps(fields, sort_keys=True, ensure_ascii=False, default=_default)
+
+
+def _question_payload(question: Question) -> str:
+    """A news question's payload leaves ``about`` out, as every question's did before the
+    field existed: upgrading does not make every stored question read as changed."""
+    fields = _plain(question)
+    assert isinstance(fields, dict)
+    if question.about == NEWS:
+        del fields["about"]
     return json.dumps(fields, sort_keys=True, ensure_ascii=False, default=_default)
 
 
@@ -68,7 +80,8 @@ def sheet_rows(sheet: Sheet, folder: str, loaded_at: str) -> SheetRows:
     article_payload = _article_payload(a)
     rows = SheetRows(slug=slug, article=(
         slug, a.title, a.outlet, a.url, a.published.isoformat() if a.published else None,
-        a.language, sheet.text, folder, sheet.content_hash, article_payload, loaded_at, a.review))
+        a.language, sheet.text, folder, sheet.content_hash, article_payload, loaded_at, a.review,
+        a.title_source))
     rows.payloads[("article", slug)] = article_payload
     actor_names = {actor.key: actor.name for actor in sheet.actors}
     topic_names = {topic.key: topic.name for topic in sheet.topics}
@@ -94,7 +107,7 @@ def sheet_rows(sheet: Sheet, folder: str, loaded_at: str) -> SheetRows:
             obj: object, involved: tuple[str, ...] = ()) -> None:
         nonlocal seq
         seq += 1
-        payload = canonical(obj)
+        payload = _question_payload(obj) if isinstance(obj, Question) else canonical(obj)
         search = "\n".join(p for p in (
             text, actor_names.get(actor or ""), topic_names.get(topic or ""), *extra, *evidence,
             *(actor_names.get(k, k) for k in involved)) if p)

@@ -7,11 +7,15 @@ from dataclasses import dataclass
 from storage.model import (
     ACTOR_KINDS,
     CLAIM_STATUSES,
+    HEADLINE,
+    NEWS,
+    QUESTION_ABOUTS,
     QUESTION_STATUSES,
     RESPONSES,
     REVIEW_STATES,
     REVIEWED,
     STANCES,
+    TITLE_SOURCES,
 )
 
 # Field types: "text" a non-empty string; "texts" a list of non-empty strings;
@@ -34,6 +38,9 @@ def _f(type_: str, required: bool = False, vocab: tuple[str, ...] = (), ref: str
 
 # storage.model.ReviewState: absent means reviewed.
 DEFAULT_REVIEW = REVIEWED
+# storage.model.TitleSource and QuestionAbout: absent means a headline, a news question.
+DEFAULT_TITLE_SOURCE = HEADLINE
+DEFAULT_ABOUT = NEWS
 
 # Every entry may say what its author (usually the drafter) was unsure of, for the reviewer:
 # free text, never shown as a fact.
@@ -47,6 +54,7 @@ ARTICLE = {
     "language": _f("language", True),
     "url": _f("url"),
     "review": _f("text", vocab=REVIEW_STATES),
+    "title_source": _f("text", vocab=TITLE_SOURCES),
 }
 
 TABLES: dict[str, dict[str, FieldSpec]] = {
@@ -109,6 +117,7 @@ TABLES: dict[str, dict[str, FieldSpec]] = {
         "actors": _f("keys", ref="actor"),
         "answer": _f("text"),
         "answer_evidence": _f("evidence"),
+        "about": _f("text", vocab=QUESTION_ABOUTS),
     },
     "timeline": {
         "id": _f("id", True),

@@ -16,7 +16,8 @@ from storage.rows import SheetRows
 # row (names: none, its rows are a multiset).
 COLUMNS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "articles": (("slug", "title", "outlet", "url", "published", "language", "body", "folder",
-                  "content_hash", "payload", "loaded_at", "review", "file_stamp"), ("slug",)),
+                  "content_hash", "payload", "loaded_at", "review", "title_source", "file_stamp"),
+                 ("slug",)),
     "actors": (("article", "key", "name", "kind", "role", "affiliation", "payload"),
                ("article", "key")),
     "topics": (("article", "key", "name", "payload"), ("article", "key")),

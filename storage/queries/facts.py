@@ -117,7 +117,7 @@ async def questions(store: Store, topic: str | None = None, actor: str | None = 
         items.append(QuestionItem(
             r["id"], r["article"], r["text"], r["label"], r["topic_name"],
             names(actors, p.get("actors") or ()), p.get("answer"),
-            evidence(p), tuple(p.get("answer_evidence") or ())))
+            evidence(p), tuple(p.get("answer_evidence") or ()), p.get("about", "news")))
     return QuestionsAnswer(items=tuple(items), articles=refs_of(rows), total=total, page=page,
                            **f.answer_fields())
 

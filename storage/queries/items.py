@@ -19,7 +19,8 @@ def article_ref(row: Any, prefix: str = "") -> ArticleRef:
     FACT_SELECT carries beside a fact's)."""
     slug = row["article"] if prefix else row["slug"]
     return ArticleRef(slug, row[f"{prefix}title"], row[f"{prefix}outlet"],
-                      row[f"{prefix}published"], row[f"{prefix}url"], row[f"{prefix}review"])
+                      row[f"{prefix}published"], row[f"{prefix}url"], row[f"{prefix}review"],
+                      row[f"{prefix}title_source"])
 
 
 def refs_of(rows: Iterable[Any]) -> dict[str, ArticleRef]:
@@ -32,7 +33,7 @@ def refs_of(rows: Iterable[Any]) -> dict[str, ArticleRef]:
 def refs_on(conn: sqlite3.Connection, slugs: Iterable[str]) -> dict[str, ArticleRef]:
     refs: dict[str, ArticleRef] = {}
     for chunk in chunks(sorted(set(slugs))):
-        for row in fetchall(conn, "SELECT slug, title, outlet, published, url, review "
+        for row in fetchall(conn, "SELECT slug, title, outlet, published, url, review, title_source "
                                   "FROM articles WHERE " + in_list("slug", chunk), chunk):
             refs[row["slug"]] = article_ref(row)
     return refs

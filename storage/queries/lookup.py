@@ -41,7 +41,8 @@ ARTICLE_ORDER = "ar.published IS NULL, ar.published DESC, ar.slug"
 
 @lazy_snapshot
 async def articles(store: Store, *, page: Page | None = None) -> ArticlesAnswer:
-    select = "SELECT slug, title, outlet, published, url, review FROM articles ar"
+    select = ("SELECT slug, title, outlet, published, url, review, title_source "
+              "FROM articles ar")
     if page is None:
         rows = await store.rows(f"{select} ORDER BY {ARTICLE_ORDER}", ())
         total = len(rows)
@@ -91,7 +92,8 @@ async def search(store: Store, query: str, limit: int = SEARCH_LIMIT) -> SearchA
 _SEARCH = ("SELECT facts_fts.rowid AS rid, f.id, f.article, f.kind, f.text, f.search, "
            f"snippet(facts_fts, 0, '{HIT_START}', '{HIT_END}', '…', 16) AS snip, "
            "ar.title AS ref_title, ar.outlet AS ref_outlet, ar.published AS ref_published, "
-           "ar.url AS ref_url, ar.review AS ref_review FROM facts_fts "
+           "ar.url AS ref_url, ar.review AS ref_review, ar.title_source AS ref_title_source "
+           "FROM facts_fts "
            "JOIN facts f ON f.rowid = facts_fts.rowid "
            "JOIN articles ar ON ar.slug = f.article "
            "WHERE facts_fts MATCH ? ORDER BY facts_fts.rowid DESC LIMIT ?")
@@ -131,8 +133,8 @@ async def source(store: Store, fact_id: str) -> SourceAnswer:
                             filters=typed)
     row = rows[0]
     p = json.loads(row["payload"])
-    article = (await store.rows("SELECT slug, title, outlet, published, url, review, body "
-                                "FROM articles WHERE slug = ?", (row["article"],),
+    article = (await store.rows("SELECT slug, title, outlet, published, url, review, "
+                                "title_source, body FROM articles WHERE slug = ?", (row["article"],),
                                 last=True))[0]
     body = article["body"]
     passages = []

@@ -33,7 +33,7 @@ FACT_SELECT = (
     "SELECT f.id, f.article, f.kind, f.actor, f.topic, f.label, f.text, f.payload, "
     "a.name AS actor_name, t.name AS topic_name, ar.title AS ref_title, "
     "ar.outlet AS ref_outlet, ar.published AS ref_published, ar.url AS ref_url, "
-    "ar.review AS ref_review FROM facts f "
+    "ar.review AS ref_review, ar.title_source AS ref_title_source FROM facts f "
     "JOIN articles ar ON ar.slug = f.article "
     "LEFT JOIN actors a ON a.article = f.article AND a.key = f.actor "
     "LEFT JOIN topics t ON t.article = f.article AND t.key = f.topic ")

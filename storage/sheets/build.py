@@ -92,6 +92,11 @@ def build_sheet(c: Checker, data: dict[str, Any], text: str, folder: Path, diges
                 normalise_verbatim(quote) in normalise_verbatim(e) for e in values["evidence"]):
             c.add(f"{path}.evidence", "the evidence must contain the quote itself, with its "
                                       "attribution")
+    if article is not None and article.get("title_source") == "first-line" \
+            and article.get("title") and not _first_line_is(text, article["title"]):
+        c.add("article.title", "title_source = \"first-line\" says the title is the article's "
+                               "first line, but article.txt begins otherwise",
+              f"copy its first line: {_first_line(text)[:120]!r}")
     for path, values in rows["questions"]:
         if values.get("status") == "answered":
             for needed in ("answer", "answer_evidence"):
@@ -112,6 +117,7 @@ def build_sheet(c: Checker, data: dict[str, Any], text: str, folder: Path, diges
             language=article["language"], url=article.get("url"),
             published=None if published == "undated" else published,
             review=article.get("review", schema.DEFAULT_REVIEW),
+            title_source=article.get("title_source", schema.DEFAULT_TITLE_SOURCE),
         ),
         text=text,
         folder=str(folder),
@@ -140,13 +146,23 @@ def build_sheet(c: Checker, data: dict[str, Any], text: str, folder: Path, diges
         questions=tuple(Question(id=v["id"], question=v["question"], status=v["status"],
                                  evidence=v["evidence"], topic=v.get("topic"),
                                  actors=v.get("actors", ()), answer=v.get("answer"),
-                                 answer_evidence=v.get("answer_evidence", ()))
+                                 answer_evidence=v.get("answer_evidence", ()),
+                                 about=v.get("about", schema.DEFAULT_ABOUT))
                         for _, v in rows["questions"]),
         timeline=tuple(Event(id=v["id"], when=v["when"], event=v["event"],
                              evidence=v["evidence"], date=v.get("date"),
                              actors=v.get("actors", ()))
                        for _, v in rows["timeline"]),
     )
+
+
+def _first_line(text: str) -> str:
+    return next((line.strip() for line in text.splitlines() if line.strip()), "")
+
+
+def _first_line_is(text: str, title: str) -> bool:
+    """The title is the article's first non-blank line (whitespace and quote marks aside)."""
+    return normalise_verbatim(_first_line(text)) == normalise_verbatim(title)
 
 
 def _unique_ids(c: Checker, rows: list[tuple[str, dict[str, Any]]], what: str) -> set[str]:

@@ -41,6 +41,7 @@ async def test_an_older_database_takes_each_schedule_from_its_last_setup(tmp_pat
         await save_config(store, DigestConfig(1, 2, "08:00", "UTC"), user_id=3)
     with sqlite3.connect(db) as conn:
         conn.executescript("ALTER TABLE digest_settings DROP COLUMN active_since;"
+                           "ALTER TABLE articles DROP COLUMN title_source;"
                            "ALTER TABLE articles DROP COLUMN review;"
                            "PRAGMA user_version = 13;")
     async with await Store.open(db) as store:

@@ -48,6 +48,7 @@ async def test_an_older_database_gets_the_kinds_filled_in(tmp_path: Path, seeds:
             DROP TABLE fact_counts;
             CREATE INDEX facts_by_article ON facts(article, kind, seq);
             ALTER TABLE digest_settings DROP COLUMN active_since;
+            ALTER TABLE articles DROP COLUMN title_source;
             ALTER TABLE articles DROP COLUMN review;
             PRAGMA user_version = 7;
         """)
