@@ -117,9 +117,9 @@ async def test_non_moderator_cannot_set_up_but_can_preview(h: Harness) -> None:
     (callback,) = [r for r in requests if r.is_callback]
     assert callback.message["flags"] & EPHEMERAL
     text = digest_text([callback.message])
-    assert "Still open (11)" in text
+    assert "Still open (13)" in text
     assert "kremlin-peacekeepers/oq1" in text
-    assert "Still disputed (2)" in text
+    assert "Still disputed (1)" in text
     assert "kremlin-peacekeepers/c1" in text
 
 
@@ -218,7 +218,7 @@ evidence = "would remain “unacceptable” to Russia"
     assert "💬 added: “unacceptable” `kremlin-peacekeepers/q3`" in text
     assert "answered: Will Putin and Trump hold detailed talks" in text
     assert "`kremlin-peacekeepers/oq3`" in text
-    assert "Still open (10)" in text  # oq3 is no longer open
+    assert "Still open (12)" in text  # oq3 is no longer open
     # The next digest covers only what changed after this one.
     nothing = digest_text(posts(await tick(h, utc("2026-11-27T08:00:00"))))
     assert "Nothing changed since the previous digest." in nothing

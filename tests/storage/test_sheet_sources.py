@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from storage import queries
 from storage.model import Sheet
 from storage.rows import sheet_rows
 from storage.sheets import FACTS_FILE, read_sheet
+from storage.store import Store
 from tests.storage.test_sheets import MINI_FACTS, write_sheet
 
 QUESTION = """
@@ -61,3 +63,12 @@ def test_unknown_values_are_refused_with_a_suggestion(tmp_path: Path) -> None:
                for s in shown), shown
     assert (tmp_path / "bridge" / FACTS_FILE).exists()
 
+
+async def test_the_seed_says_it_has_no_headline_and_which_questions_are_about_it(
+        store: Store) -> None:
+    answer = await queries.questions(store)
+    about = {q.fact_id.split("/")[1]: q.about for q in answer.items}
+    assert {k for k, v in about.items() if v == "source"} == {"oq9", "oq10", "oq11"}
+    assert answer.articles["kremlin-peacekeepers"].title_source == "first-line"
+    source = await queries.source(store, "kremlin-peacekeepers/p1")
+    assert source.articles["kremlin-peacekeepers"].title_source == "first-line"

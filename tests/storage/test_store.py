@@ -33,8 +33,8 @@ TABLES = ("articles", "actors", "topics", "names", "facts", "fact_actors")
 MIGRATIONS = Path(storage.db.__file__).resolve().parent / "migrations"
 
 # What the seed sheet holds, per kind of diff entry.
-SEED_COUNTS = {"article": 1, "actor": 13, "topic": 7, "position": 12, "quote": 2, "claim": 3,
-               "response": 4, "question": 11, "event": 4}
+SEED_COUNTS = {"article": 1, "actor": 13, "topic": 8, "position": 12, "quote": 2, "claim": 3,
+               "response": 3, "question": 13, "event": 5}
 
 P7_STANCE = 'id = "p7"\nactor = "putin"\ntopic = "peacekeepers"\nstance = "unclear"'
 P7_SUMMARY = 'summary = "Seemed to downplay the discussion of peacekeepers in a recent interview."'
@@ -330,11 +330,11 @@ async def test_first_load_adds_everything(empty_store, seeds):
     assert report.diff["position"].added == tuple(fid(f"p{i}") for i in range(1, 13))
     assert report.diff["quote"].added == (fid("q1"), fid("q2"))
     assert report.diff["claim"].added == (fid("c1"), fid("c2"), fid("c3"))
-    assert report.diff["response"].added == (*(fid(f"c1/r{i}") for i in range(1, 4)), fid("c2/r1"))
-    # In the sheet's order, which lists oq10 and oq11 before oq9.
-    assert report.diff["question"].added == (*(fid(f"oq{i}") for i in range(1, 9)), fid("oq10"),
-                                             fid("oq11"), fid("oq9"))
-    assert report.diff["event"].added == tuple(fid(f"t{i}") for i in range(1, 5))
+    assert report.diff["response"].added == tuple(fid(f"c1/r{i}") for i in range(1, 4))
+    # In the sheet's order, which lists oq12 and oq13, then oq10 and oq11 before oq9.
+    assert report.diff["question"].added == (*(fid(f"oq{i}") for i in range(1, 9)), fid("oq12"),
+                                             fid("oq13"), fid("oq10"), fid("oq11"), fid("oq9"))
+    assert report.diff["event"].added == tuple(fid(f"t{i}") for i in range(1, 6))
     assert empty_store.generation == 1
 
 

@@ -359,7 +359,9 @@ async def test_a_new_title_rebuilds_the_article_index_only(
     before = dict(store.names.cached())
     text = (seed_folder / "facts.toml").read_text(encoding="utf-8")
     title = text.split('title = "', 1)[1].split('"', 1)[0]
-    edit(seed_folder / "facts.toml", f'title = "{title}"', f'title = "{title}, updated"')
+    # A new title is no longer the article's first line: the sheet says it is a headline.
+    edit(seed_folder / "facts.toml", f'title = "{title}"\ntitle_source = "first-line"',
+         f'title = "{title}, updated"')
     await store.load(seeds)
     await warmed(store)
     after = store.names.cached()
@@ -377,7 +379,8 @@ async def test_a_load_by_another_process_is_never_hidden_by_a_kept_index(
     await warmed(store)
     text = (seed_folder / "facts.toml").read_text(encoding="utf-8")
     title = text.split('title = "', 1)[1].split('"', 1)[0]
-    edit(seed_folder / "facts.toml", f'title = "{title}"', 'title = "Brand New Title"')
+    edit(seed_folder / "facts.toml", f'title = "{title}"\ntitle_source = "first-line"',
+         'title = "Brand New Title"')
     async with await Store.open(store.path) as other:  # another process's store
         await other.load(seeds)
     if changed:  # and something else for this load to write

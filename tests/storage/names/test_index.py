@@ -189,7 +189,7 @@ async def test_fact_ids_by_the_part_after_the_slug(two_articles: Store) -> None:
     assert await queries.fact_ids(two_articles, "C1/R") == [f"{seed}/c1/r{i}" for i in (1, 2, 3)]
     found = await queries.fact_ids(two_articles, "q1")
     assert found[0] == f"{seed}/q1"
-    assert set(found) == {f"{seed}/{i}" for i in ("q1", "oq1", "oq10", "oq11")}
+    assert set(found) == {f"{seed}/{i}" for i in ("q1", "oq1", "oq10", "oq11", "oq12", "oq13")}
 
 
 async def test_fact_ids_by_a_piece_of_the_slug(two_articles: Store) -> None:
