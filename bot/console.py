@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from typing import TextIO
 
 from bot.commands import PAGE_SIZE, Command, UsageError, help_entries, parse
-from bot.render import help_view, to_text, view
+from bot.render import to_text, view
+from bot.render_help import help_view
 from storage.results import Page
 from storage.store import Store
 

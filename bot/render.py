@@ -12,7 +12,7 @@ from functools import singledispatch
 from typing import Any
 
 from bot.vocabulary import FACT, LOOKED_UP, RESPONSE_MARK, STANCE_MARK, STATUS_MARK, UNMARKED
-from storage.model import REVIEWED
+from storage.model import HEADLINE, REVIEWED
 from storage.queries import HIT_END, HIT_START
 from storage.results import (
     Answer,
@@ -134,10 +134,10 @@ def draft_note(drafts: Drafts, s: Style) -> str:
             f"{DRAFT_TAG} may be wrong; check them with /source.")
 
 
-def _evidence_lines(evidence: Iterable[str], s: Style) -> tuple[str, ...]:
-    """Every excerpt a fact has: the summary beside them never claims more than they show
-    (a second excerpt often carries a condition or the half of the support)."""
-    return tuple(f"  ↳ {s.italic(s.text('“' + shorten(excerpt, EVIDENCE_CHARS) + '”'))}"
+def _evidence_lines(evidence: Iterable[str], s: Style, indent: str = "  ") -> tuple[str, ...]:
+    """Every excerpt a fact has, of every kind: the text beside them never claims more than
+    they show (a second excerpt often carries a condition or the half of the support)."""
+    return tuple(f"{indent}↳ {s.italic(s.text('“' + shorten(excerpt, EVIDENCE_CHARS) + '”'))}"
                  for excerpt in evidence if excerpt)
 
 
@@ -145,16 +145,19 @@ def _when(ref: ArticleRef) -> str:
     return ref.published or "undated"
 
 
+def source_line(ref: ArticleRef, s: Style = PLAIN) -> str:
+    """The article as a reader should see it: its headline, or plainly that it has none (a
+    first line is not shown as if it were one)."""
+    head = (f"“{s.text(ref.title)}”" if ref.title_source == HEADLINE else
+            f"No headline (it opens “{s.text(shorten(ref.title, 120))}”)")
+    return f"{head} — {s.text(ref.outlet)}, {_when(ref)}"
+
+
 def footer(articles: dict[str, ArticleRef]) -> str:
-    refs = sorted(articles.values(), key=lambda r: (r.published or "", r.slug), reverse=True)
-    if not refs:
-        return ""
-    if len(refs) == 1:
-        r = refs[0]
-        return f"Source: {r.title} — {r.outlet}, {_when(r)} [{r.slug}]"
-    shown = "; ".join(f"{r.title} ({_when(r)})" for r in refs[:3])
-    more = f" and {len(refs) - 3} more" if len(refs) > 3 else ""
-    return f"Sources: {shown}{more}"
+    """The source, once, where it helps: under /source (and at the head of /brief and in
+    /articles), not under every answer; a fact id's first part names its article."""
+    ref = next(iter(articles.values()), None)
+    return f"Source: {source_line(ref)} [{ref.slug}]" if ref else ""
 
 
 def _title(command: str, answer: Answer, s: Style) -> str:
@@ -216,8 +219,8 @@ def _view(command: str, answer: Answer, blocks: list[Block], s: Style, empty: st
     paged = paging(answer, len(blocks), NOUNS[type(answer)]) \
         if isinstance(answer, PagedAnswer) else None
     return View(title=_title(command, answer, s), notes=_notes(answer, s), blocks=tuple(blocks),
-                footer=footer(answer.articles), empty="" if answer.not_found else empty,
-                paging=paged)
+                footer=footer(answer.articles) if isinstance(answer, SourceAnswer) else "",
+                empty="" if answer.not_found else empty, paging=paged)
 
 
 @singledispatch
@@ -241,16 +244,20 @@ def _quote_block(q: QuoteItem, s: Style, drafts: Drafts) -> Block:
         f"“{s.text(q.text)}” — {s.bold(s.text(q.speaker_name))}, {s.text(q.cue)} "
         f"{_cite(q.fact_id, s, drafts)}",
         f"  {s.text(where)}" if where else "",
-        f"  {s.italic(s.text(q.context))}" if q.context else "") if x))
+        f"  {s.italic(s.text(q.context))}" if q.context else "",
+        # The excerpt holding the quote would repeat it; any other one says more.
+        *_evidence_lines((e for e in q.evidence if q.text not in e), s)) if x))
 
 
 def _claim_block(c: ClaimItem, s: Style, drafts: Drafts) -> Block:
     lines = [f"{STATUS_MARK.get(c.status, UNMARKED)} {c.status} · {s.bold(s.text(c.claimant_name))}"
-             f" claims: {s.text(c.claim)} {_cite(c.fact_id, s, drafts)}"]
+             f" claims: {s.text(c.claim)} {_cite(c.fact_id, s, drafts)}",
+             *_evidence_lines(c.evidence, s)]
     for r in c.responses:
         via = f" (via {s.text(r.via)})" if r.via else ""
         lines.append(f"  {RESPONSE_MARK.get(r.response, UNMARKED)} {s.text(r.actor_name)} "
                      f"{r.response}: {s.text(r.summary)}{via} {_cite(r.fact_id, s, drafts)}")
+        lines += _evidence_lines(r.evidence, s, "    ")
     if not c.responses:
         lines.append("  No response from other actors in the article.")
     return Block(tuple(lines))
@@ -265,7 +272,19 @@ def _item_view(command: str, block: Callable[[Any, Style, Drafts], Block], empty
     return render
 
 
-view.register(PositionsAnswer, _item_view("Positions", _position_block, "No positions match."))
+@view.register
+def _(answer: PositionsAnswer, s: Style = PLAIN) -> View:
+    """Positions come grouped by topic (storage.rows stores them so): each topic heads its
+    group, again at the top of a page that continues it."""
+    blocks, drafts, topic = [], drafted(answer.articles), None
+    for p in answer.items:
+        block = _position_block(p, s, drafts)
+        if p.topic_name != topic:  # a heading line, in the block: a block is still a fact
+            topic = p.topic_name
+            block = Block((f"{s.bold(s.text(topic))}", *block.lines))
+        blocks.append(block)
+    return _view("Positions", answer, blocks, s, "No positions match.")
+
 view.register(QuotesAnswer, _item_view("Quotes", _quote_block, "No quotes match."))
 view.register(ClaimsAnswer, _item_view("Claims", _claim_block, "No claims match."))
 
@@ -274,14 +293,21 @@ view.register(ClaimsAnswer, _item_view("Claims", _claim_block, "No claims match.
 def _(answer: QuestionsAnswer, s: Style = PLAIN) -> View:
     blocks = []
     drafts = drafted(answer.articles)
-    for q in answer.items:
+    # Questions about the article itself are listed apart, after the news questions.
+    items = sorted(answer.items, key=lambda q: q.about != "news")
+    for i, q in enumerate(items):
+        apart = q.about != "news" and (i == 0 or items[i - 1].about == "news")
         about = ", ".join(x for x in (q.topic_name, *q.actor_names) if x)
-        lines = [f"{STATUS_MARK.get(q.status, UNMARKED)} {s.text(q.question)} "
+        lines = [f"{s.bold('About the source')}: questions about the article itself"] \
+            if apart else []
+        lines += [f"{STATUS_MARK.get(q.status, UNMARKED)} {s.text(q.question)} "
                  f"{_cite(q.fact_id, s, drafts)}"]
         if about:
             lines.append(f"  about: {s.text(about)}")
+        lines += _evidence_lines(q.evidence, s)
         if q.answer:
             lines.append(f"  answer: {s.text(q.answer)}")
+            lines += _evidence_lines(q.answer_evidence, s, "    ")
         blocks.append(Block(tuple(lines)))
     return _view("Questions", answer, blocks, s, "No questions match.")
 
@@ -294,7 +320,7 @@ def _(answer: TimelineAnswer, s: Style = PLAIN) -> View:
         when = f"{e.when} ({e.date})" if e.date else e.when
         who = f" — {s.text(', '.join(e.actor_names))}" if e.actor_names else ""
         blocks.append(Block((f"{s.bold(s.text(when))}: {s.text(e.event)}{who} "
-                             f"{_cite(e.fact_id, s, drafts)}",)))
+                             f"{_cite(e.fact_id, s, drafts)}", *_evidence_lines(e.evidence, s))))
     return _view("Timeline", answer, blocks, s, "No timeline events.")
 
 
@@ -307,8 +333,7 @@ def _(answer: ArticlesAnswer, s: Style = PLAIN) -> View:
         url = f" {a.ref.url}" if a.ref.url else ""
         review = f" {DRAFT_TAG}, not yet reviewed" if a.ref.review != REVIEWED else ""
         blocks.append(Block((
-            f"{s.bold(s.text(a.ref.title))} {s.code(a.ref.slug)}{review}",
-            f"  {s.text(a.ref.outlet)}, {_when(a.ref)}{url}",
+            f"{source_line(a.ref, s)} {s.code(a.ref.slug)}{review}{url}",
             f"  {counts or 'no facts'}")))
     return View(title="Articles", notes=(), blocks=tuple(blocks), footer="",
                 empty="No articles are loaded.", paging=paging(answer, len(blocks), "articles"))
@@ -331,7 +356,7 @@ def _(answer: SearchAnswer, s: Style = PLAIN) -> View:
     empty = ("Type some words to search for." if not any(c.isalnum() for c in answer.query)
              else "Nothing matches.")
     return View(title=_title("Search", answer, s), notes=tuple(notes), blocks=tuple(blocks),
-                footer=footer(answer.articles), empty=empty)
+                footer="", empty=empty)
 
 
 @view.register
@@ -394,36 +419,3 @@ def to_text(v: View) -> str:
     if v.paging:
         out.append(v.paging.label)
     return "\n".join(out)
-
-
-def help_view(commands: Iterable[tuple[str, str, list[tuple[str, str]]]], s: Style = PLAIN,
-              console: bool = False) -> View:
-    """``commands``: (usage, description, [(option, description)]) for each command."""
-    blocks = []
-    for usage, description, options in commands:
-        lines = [f"{s.code(usage)} — {description}"]
-        lines += [f"  {name}: {text}" for name, text in options]
-        blocks.append(Block(tuple(lines)))
-    notes = ["Every answer cites fact ids; /source <id> shows the evidence in the article."]
-    if console:
-        notes.append("Values may contain spaces; quote them if you like: "
-                     "/positions actor:\"Sergey Lavrov\" topic:peacekeepers. quit to leave.")
-    return View(title="How to ask", notes=tuple(notes), blocks=tuple(blocks), footer="")
-
-
-def load_summary(diff: dict[str, object], examples: int = 3) -> list[str]:
-    """One line per kind of fact that changed: counts and a few named examples."""
-    lines = []
-    for kind, d in diff.items():
-        added = getattr(d, "added", ())
-        changed = getattr(d, "changed", ())
-        removed = getattr(d, "removed", ())
-        if not (added or changed or removed):
-            continue
-        parts = []
-        for label, ids in (("added", added), ("changed", changed), ("removed", removed)):
-            if ids:
-                named = ", ".join(ids[:examples]) + (", …" if len(ids) > examples else "")
-                parts.append(f"{len(ids)} {label} ({named})")
-        lines.append(f"{kind}s: " + "; ".join(parts))
-    return lines

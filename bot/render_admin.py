@@ -11,7 +11,6 @@ from bot.render import (
     Style,
     View,
     draft_note,
-    load_summary,
     shorten,
 )
 from bot.vocabulary import ANSWERED, STANCE_MARK, STATUS_MARK, UNMARKED
@@ -22,6 +21,24 @@ from storage.status import StoreStatus
 
 RESULT_MARK = {"applied": "✅", "unchanged": "✅", "checked": "🔎", "refused": "⛔",
                "failed": "⛔", "busy": "⏳"}
+
+
+def load_summary(diff: dict[str, object], examples: int = 3) -> list[str]:
+    """One line per kind of fact that changed: counts and a few named examples."""
+    lines = []
+    for kind, d in diff.items():
+        added = getattr(d, "added", ())
+        changed = getattr(d, "changed", ())
+        removed = getattr(d, "removed", ())
+        if not (added or changed or removed):
+            continue
+        parts = []
+        for label, ids in (("added", added), ("changed", changed), ("removed", removed)):
+            if ids:
+                named = ", ".join(ids[:examples]) + (", …" if len(ids) > examples else "")
+                parts.append(f"{len(ids)} {label} ({named})")
+        lines.append(f"{kind}s: " + "; ".join(parts))
+    return lines
 
 
 def load_headline(report: LoadReport) -> str:

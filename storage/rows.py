@@ -117,7 +117,11 @@ def sheet_rows(sheet: Sheet, folder: str, loaded_at: str) -> SheetRows:
         rows.fact_actors.extend((fact_id, key, kind, label, slug, seq)
                                 for key in dict.fromkeys(involved))
 
-    for p in sheet.positions:
+    # Positions are stored grouped by topic, in the order the sheet declares its topics (each
+    # topic's in sheet order): every answer that lists them in stored order, page after page,
+    # reads topic by topic, at no cost to the queries.
+    topic_order = {topic.key: i for i, topic in enumerate(sheet.topics)}
+    for p in sorted(sheet.positions, key=lambda p: topic_order.get(p.topic, len(topic_order))):
         add("position", f"{slug}/{p.id}", p.actor, p.topic, p.stance, p.summary, None,
             [p.stance], p.evidence, p, (p.actor,))
     for q in sheet.quotes:

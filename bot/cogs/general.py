@@ -9,7 +9,7 @@ from bot.cogs.options import slash
 from bot.commands import COMMANDS, help_entries
 from bot.embeds import DISCORD, pages
 from bot.pager import answer, send_pages
-from bot.render import help_view
+from bot.render_help import help_view
 
 
 class General(commands.Cog):

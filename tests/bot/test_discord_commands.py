@@ -38,8 +38,10 @@ async def test_positions_with_rollup(harness: Harness) -> None:
     assert "🔴 opposes · **Sergey Lavrov**" in text
     assert "Russia includes" in text
     assert msg.get("flags", 0) & EPHEMERAL == 0  # public by default
+    assert "footer" not in msg["embeds"][0]  # the source is shown once, under /source
+    msg = only_answer(await harness.command("source", fact_id="kremlin-peacekeepers/p1"))
     footer = msg["embeds"][0]["footer"]["text"]
-    assert "Russia had some strong words for the U.S. media." in footer
+    assert "No headline (it opens “Russia had some strong words for the U.S. media.”)" in footer
     assert "undated" in footer
 
 

@@ -216,7 +216,8 @@ async def test_names_from_a_sheet_never_render_as_markup(make_harness: HarnessFa
     msg = only_answer(await h.command("who", name="Lavrov"), "Lavrov")
     shown = "\n".join(texts(msg))
     assert "Sergey <\u200b@\u200b1> Lavrov" in shown
-    assert "Wire <\u200b@\u200b&2> copy" in msg["embeds"][0]["footer"]["text"]
+    source = only_answer(await h.command("source", fact_id=f"{SLUG}/p3"), "source")
+    assert "Wire <\u200b@\u200b&2> copy" in source["embeds"][0]["footer"]["text"]
     assert raw_markup(shown) == [], shown[:300]
 
 

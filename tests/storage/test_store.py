@@ -327,7 +327,9 @@ async def test_first_load_adds_everything(empty_store, seeds):
     assert report.diff["article"].added == (SLUG,)
     assert fid("peskov") in report.diff["actor"].added
     assert fid("peacekeepers") in report.diff["topic"].added
-    assert report.diff["position"].added == tuple(fid(f"p{i}") for i in range(1, 13))
+    # Positions are stored by topic, in the order the sheet declares its topics.
+    assert report.diff["position"].added == tuple(fid(f"p{i}") for i in (
+        1, 2, 4, 5, 6, 7, 3, 9, 10, 11, 8, 12))
     assert report.diff["quote"].added == (fid("q1"), fid("q2"))
     assert report.diff["claim"].added == (fid("c1"), fid("c2"), fid("c3"))
     assert report.diff["response"].added == tuple(fid(f"c1/r{i}") for i in range(1, 4))
