@@ -75,6 +75,13 @@ PRIVATE = Option("private", "Only you see the answer (default: the channel sees 
 # Every command, in the order /help lists them; bot/cogs defines the Discord side of each, and
 # tests/bot/test_discord_registration.py holds what Discord registers to this.
 SPEC: tuple[Command, ...] = (
+    # The first thing a reporter joining a story asks: where does everyone stand?
+    Command("brief", "The state of play: who stands where, disputes, open questions, news", (
+        Option("article", "Only this article (default: the newest)", lookup="article"),
+        Option("topic", "One topic, across every article, e.g. peacekeepers", lookup="topic"),
+        Option("actor", f"Only {_ACTOR}, across every article", lookup="actor"),
+    ), lambda st, o, pg: queries.brief(st, o.get("article"), o.get("topic"), o.get("actor")),
+        private=True),
     Command("positions", "Who holds which position on what, with evidence", (
         Option("actor", "Whose positions, e.g. Lavrov; Russia includes those who speak for it",
                lookup="actor"),

@@ -17,6 +17,7 @@ from typing import TextIO
 
 from bot.commands import PAGE_SIZE, Command, UsageError, help_entries, parse
 from bot.render import to_text, view
+from bot.render_brief import brief_view  # noqa: F401 - registers /brief's view with view
 from bot.render_help import help_view
 from storage.results import Page
 from storage.store import Store

@@ -15,6 +15,7 @@ from bot.commands import PAGE_SIZE, Command
 from bot.embeds import DISCORD, pages
 from bot.errors import report
 from bot.render import view
+from bot.render_brief import brief_view  # noqa: F401 - registers /brief's view with view
 from bot.respond import send, within_deadline
 from storage.results import Answer, Page
 

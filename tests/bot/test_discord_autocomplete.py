@@ -26,10 +26,10 @@ VALUE_LIMIT = 100
 SLUG = "kremlin-peacekeepers"
 
 ACTOR_OPTIONS = [("positions", "actor"), ("quotes", "speaker"), ("claims", "actor"),
-                 ("questions", "actor"), ("who", "name")]
-TOPIC_OPTIONS = [("positions", "topic"), ("questions", "topic")]
+                 ("questions", "actor"), ("who", "name"), ("brief", "actor")]
+TOPIC_OPTIONS = [("positions", "topic"), ("questions", "topic"), ("brief", "topic")]
 ARTICLE_OPTIONS = [("positions", "article"), ("quotes", "article"), ("claims", "article"),
-                   ("questions", "article"), ("timeline", "article")]
+                   ("questions", "article"), ("timeline", "article"), ("brief", "article")]
 FACT_OPTIONS = [("source", "fact_id")]
 ALL_OPTIONS = ACTOR_OPTIONS + TOPIC_OPTIONS + ARTICLE_OPTIONS + FACT_OPTIONS
 

@@ -55,6 +55,7 @@ STRING_OPTIONS = [
     ("questions", "topic"), ("questions", "actor"), ("questions", "status"),
     ("questions", "article"), ("timeline", "article"), ("who", "name"),
     ("search", "query"), ("source", "fact_id"),
+    ("brief", "article"), ("brief", "topic"), ("brief", "actor"),
 ]
 
 

@@ -288,6 +288,7 @@ COMMANDS: list[tuple[str, dict[str, Any]]] = [
     ("search", {"query": "budget"}), ("source", {"fact_id": f"{SLUG}/q1"}),
     ("source", {"fact_id": "p01"}), ("source", {"fact_id": f"{SLUG}/c1/r30"}),
     ("source", {"fact_id": f"{SLUG}/oq02"}), ("articles", {}), ("help", {}),
+    ("brief", {}), ("brief", {"actor": "the chair"}), ("brief", {"topic": "topic 2"}),
     # moderators' commands answer with one page: pages_of checks no later page was dropped
     ("status", {"permissions": MODERATOR}), ("reload", {"permissions": MODERATOR, "dry_run": True}),
     ("reload", {"permissions": MODERATOR, "article": SLUG}),
@@ -342,6 +343,21 @@ async def test_long_claim_and_all_its_responses(h: Harness) -> None:
     assert whole(CLAIM) in text
     for n in range(1, RESPONSES + 1):
         assert f"`{SLUG}/c1/r{n}`" in text, n
+
+
+async def test_a_long_brief_is_paged_not_cut(h: Harness) -> None:
+    # Names of thousands of characters: the brief's bounded lines still overflow one embed,
+    # so it is shown in parts with the pager, as the other answers are, and nothing is lost.
+    pages = await pages_of(h, "brief")
+    assert len(pages) > 1
+    text = joined(pages)
+    assert f"**{whole(topic_name(1))}**" in text
+    assert f"`{SLUG}/p03`" in text
+    assert f"`{SLUG}/c1`" in text
+    assert "**Open questions** (10)" in text
+    assert "**Newest quotes** (2)" in text
+    # The command that lists the rest names the article whole: a cut slug would find nothing.
+    assert f"`/questions status:open article:{SLUG}`" in text
 
 
 async def test_long_answers_and_profile(h: Harness) -> None:

@@ -13,7 +13,7 @@ from bot.commands import SPEC, Command
 from tests.bot.conftest import HarnessFactory
 from tests.discord_fakes import APP_ID, GUILD_ID, Harness
 
-EXPECTED = {"positions", "quotes", "claims", "questions", "who", "search", "source", "articles",
+EXPECTED = {"brief", "positions", "quotes", "claims", "questions", "who", "search", "source", "articles",
             "timeline", "help", "reload", "status", "digest"}
 
 

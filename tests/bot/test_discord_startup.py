@@ -80,7 +80,7 @@ def test_sync_registers_globally(env: FakeDiscord, monkeypatch: pytest.MonkeyPat
                                  capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setenv("DISCORD_TOKEN", TOKEN)
     assert cli.main(["sync"]) == 0
-    assert "Registered 13 commands globally" in capsys.readouterr().err
+    assert "Registered 14 commands globally" in capsys.readouterr().err
     assert [r.path for r in env.requests if r.method == "PUT"] == [f"/applications/{APP_ID}/commands"]
     assert env.closed
 
