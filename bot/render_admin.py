@@ -165,12 +165,16 @@ def digest_view(d: DigestContent, local_date: str, s: Style = PLAIN) -> View:
         return (" — drafted by machine, not yet reviewed" if slug in d.drafts else
                 " — reviewed by an editor" if slug in d.reviewed else "")
 
+    def headline(slug: str, text: str) -> str:  # a first line is never passed off as one
+        return (f"No headline (it opens “{s.text(shorten(text, 120))}”)" if slug in d.headless
+                else s.text(text))
+
     if d.articles_added:
-        blocks.append(Block((s.bold("New articles"), *(f"🆕 {s.text(t)} {s.code(slug)}{review(slug)}"
-                                                       for slug, t in d.articles_added))))
+        blocks.append(Block((s.bold("New articles"), *(
+            f"🆕 {headline(slug, t)} {s.code(slug)}{review(slug)}" for slug, t in d.articles_added))))
     if d.articles_updated:
         blocks.append(Block((s.bold("Updated articles"),
-                             *(f"✏️ {s.text(t)} {s.code(slug)}{review(slug)}"
+                             *(f"✏️ {headline(slug, t)} {s.code(slug)}{review(slug)}"
                                for slug, t in d.articles_updated))))
     if d.articles_removed:
         blocks.append(Block((s.bold("Removed articles"),

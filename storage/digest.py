@@ -66,6 +66,8 @@ class DigestContent:
     # facts are a machine draft nobody has reviewed; and the drafts an editor has reviewed since.
     drafts: tuple[str, ...] = ()
     reviewed: tuple[str, ...] = ()
+    # Of the articles named, those without a headline: their title is their first line.
+    headless: tuple[str, ...] = ()
 
     @property
     def changed(self) -> bool:
@@ -232,10 +234,15 @@ async def digest_content(store: Store, since: int) -> DigestContent:
             titles = {r["slug"]: r["title"] for r in await cur.fetchall()}
     named = sorted({*added_articles, *touched} - set(removed_articles))
     drafts: list[str] = []
+    headless: list[str] = []
     for chunk in chunks(named):
-        async with db.execute("SELECT slug FROM articles WHERE review = 'draft' AND slug IN "
+        async with db.execute("SELECT slug, review, title_source FROM articles WHERE slug IN "
                               f"({','.join('?' for _ in chunk)}) ORDER BY slug", chunk) as cur:
-            drafts += [r["slug"] for r in await cur.fetchall()]
+            for r in await cur.fetchall():
+                if r["review"] == "draft":
+                    drafts.append(r["slug"])
+                if r["title_source"] == "first-line":
+                    headless.append(r["slug"])
     open_q, open_total = await _remaining(store, "question", "open")
     disputed, disputed_total = await _remaining(store, "claim", "disputed")
     return DigestContent(
@@ -246,7 +253,7 @@ async def digest_content(store: Store, since: int) -> DigestContent:
         questions=tuple(by_kind["question"]), claims=tuple(by_kind["claim"]),
         open_questions=open_q, open_questions_total=open_total,
         disputed_claims=disputed, disputed_claims_total=disputed_total, last_change=last,
-        drafts=tuple(drafts), reviewed=tuple(reviewed))
+        drafts=tuple(drafts), reviewed=tuple(reviewed), headless=tuple(headless))
 
 
 async def _remaining(store: Store, kind: str, label: str) -> tuple[tuple[Remaining, ...], int]:

@@ -118,6 +118,8 @@ async def test_non_moderator_cannot_set_up_but_can_preview(h: Harness) -> None:
     assert callback.message["flags"] & EPHEMERAL
     text = digest_text([callback.message])
     assert "Still open (13)" in text
+    # The seed has no headline: its first line is not passed off as one.
+    assert "🆕 No headline (it opens “Russia had some strong words for the U.S. media.”)" in text
     assert "kremlin-peacekeepers/oq1" in text
     assert "Still disputed (1)" in text
     assert "kremlin-peacekeepers/c1" in text
