@@ -219,11 +219,13 @@ def _changes_on(conn: sqlite3.Connection, scope: _Scope
     since_at: str | None = None
     after = None
     if scope.guild_id is not None:
-        posted = conn.execute("SELECT last_change, posted_at FROM digest_log WHERE guild_id = ? "
-                              "ORDER BY posted_at DESC LIMIT 1", (scope.guild_id,)).fetchone()
+        # As storage.digest.covered_until reads it: the newest change any digest covered.
+        posted = conn.execute("SELECT max(last_change) AS last_change, max(posted_at) AS "
+                              "posted_at FROM digest_log WHERE guild_id = ?",
+                              (scope.guild_id,)).fetchone()
         setup = conn.execute("SELECT baseline_change FROM digest_settings WHERE guild_id = ? "
                              "AND enabled = 1", (scope.guild_id,)).fetchone()
-        if posted is not None:
+        if posted is not None and posted["last_change"] is not None:
             since, since_at = "digest", posted["posted_at"]
             after = max(int(posted["last_change"]), int(setup[0]) if setup else 0)
         elif setup is not None:
