@@ -13,7 +13,10 @@ from storage.desk import versions
 from storage.sheets import FACTS_FILE, TEXT_FILE
 from tests.bot.conftest import HarnessFactory
 from tests.bot.test_discord_desk import answer, buttons, click, get_sheet, mod, put, text, upload
+from tests.discord_fakes import EDITOR_ID as EDITOR
 from tests.discord_fakes import Harness
+
+MODERATOR = 0x20 | 0x80000000  # Manage Server, use application commands
 
 FIXTURES = Path(__file__).parents[1] / "drafting" / "fixtures"
 ARTICLE = (FIXTURES / "harbour-strike" / TEXT_FILE).read_bytes()
@@ -88,3 +91,29 @@ async def test_the_same_article_twice_gets_a_clear_refusal(h: Harness, seeds: Pa
     again = await mod(h, "article add", file=upload(h, "story.txt", ARTICLE), slug=SLUG)
     assert "already exists" in text(again)
     assert buttons(again) == {}
+
+
+async def test_a_long_review_card_pages_and_slow_work_is_deferred(
+        make_harness: HarnessFactory, seeds: Path) -> None:
+    # defer_after=0: every answer takes the deferred path (a draft of a long article does).
+    h = await make_harness(seeds, defer_after=0.0)
+    paragraphs = [f"“Point number {i} is about the harbour budget,” said Mayor Alice Brennan."
+                  for i in range(1, 61)]
+    story = ("Mayor explains harbour budget\n" + "\n".join(paragraphs) + "\n").encode()
+    requests = await h.command("article add", user_id=EDITOR, permissions=MODERATOR,
+                               file=upload(h, "budget.txt", story), slug="harbour-budget")
+    assert requests[0].is_callback
+    assert requests[0].json["type"] == 5  # deferred, privately
+    assert requests[0].json["data"]["flags"] & 64
+    reply = answer(requests)
+    assert reply.path.startswith("/webhooks/")
+    assert list(reply.files) == [FACTS_FILE]
+    assert "Next" in buttons(reply)  # sixty quotes: more than one page
+    card = text(reply)
+    assert "Quotes (60)" in card
+    assert "Alice Brennan: “Point number 1 is about the harbour budget” (said)" in card
+
+    sheet = await get_sheet(h, "harbour-budget")
+    card_put = await put(h, sheet.replace("Mayor explains harbour budget",
+                                          "Mayor explains the harbour budget", 1))
+    assert "Applied" in text(await click(h, card_put, "Apply"))
