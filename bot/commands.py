@@ -149,7 +149,7 @@ SPEC: tuple[Command, ...] = (
         Command("remove", "Stop serving an article; its files go to the archive (moderators)", (
             Option("article", "The article (slug or title)", required=True, lookup="article"),
         ), console=False, moderator=True),
-    ), instead=_DESK_INSTEAD),
+    ), moderator=True, instead=_DESK_INSTEAD),
     Command("sheet", "Get, edit, list and restore fact sheets (moderators)", console=False,
             summary="Moderators: get a fact sheet, put it back edited (diff, then Apply), "
             "its history, revert", subcommands=(
@@ -174,7 +174,7 @@ SPEC: tuple[Command, ...] = (
             Option("article", "The article (slug or title)", required=True, lookup="article"),
             Option("version", "Its number in /sheet history", required=True, kind="integer"),
         ), console=False, moderator=True),
-    ), instead=_DESK_INSTEAD),
+    ), moderator=True, instead=_DESK_INSTEAD),
     Command("digest", "The daily digest of what changed in the stories", console=False,
             summary="Moderators: the daily digest of what changed", subcommands=(
         Command("setup", "Post the digest in a channel daily (moderators)", (

@@ -64,6 +64,10 @@ async def confirm(interaction: Interaction, card: View, *, title: str, label: st
     await send(interaction, embed=pages(card)[0], view=view, ephemeral=True)
 
 
+# Hidden from members by default, and never in direct messages: set on the group, as Discord
+# keeps permissions and contexts per top-level command only. Each command checks again.
+@app_commands.guild_only()
+@app_commands.default_permissions(manage_guild=True)
 class ArticleDesk(commands.GroupCog, group_name="article",
                   group_description=command_at("article").description):
     def __init__(self, desk: Desk) -> None:
@@ -71,8 +75,6 @@ class ArticleDesk(commands.GroupCog, group_name="article",
         super().__init__()
 
     @slash("article add")
-    @app_commands.guild_only()
-    @app_commands.default_permissions(manage_guild=True)
     @moderator_only
     async def add(self, interaction: Interaction, file: discord.Attachment,
                   slug: str | None = None, url: str | None = None, outlet: str | None = None,
@@ -84,8 +86,6 @@ class ArticleDesk(commands.GroupCog, group_name="article",
                          files=[text_file(added.sheet, FACTS_FILE)])
 
     @slash("article publish")
-    @app_commands.guild_only()
-    @app_commands.default_permissions(manage_guild=True)
     @moderator_only
     async def publish(self, interaction: Interaction, article: str) -> None:
         applied = await within_deadline(
@@ -93,8 +93,6 @@ class ArticleDesk(commands.GroupCog, group_name="article",
         await send_pages(interaction, pages(applied_view(applied, DISCORD)), ephemeral=True)
 
     @slash("article remove")
-    @app_commands.guild_only()
-    @app_commands.default_permissions(manage_guild=True)
     @moderator_only
     async def remove(self, interaction: Interaction, article: str) -> None:
         removal = await within_deadline(interaction, self.desk.propose_remove(article),
@@ -108,6 +106,8 @@ class ArticleDesk(commands.GroupCog, group_name="article",
                       desk=self.desk)
 
 
+@app_commands.guild_only()
+@app_commands.default_permissions(manage_guild=True)
 class SheetDesk(commands.GroupCog, group_name="sheet",
                 group_description=command_at("sheet").description):
     def __init__(self, desk: Desk) -> None:
@@ -115,8 +115,6 @@ class SheetDesk(commands.GroupCog, group_name="sheet",
         super().__init__()
 
     @slash("sheet get")
-    @app_commands.guild_only()
-    @app_commands.default_permissions(manage_guild=True)
     @moderator_only
     async def get(self, interaction: Interaction, article: str, text: bool = False) -> None:
         located, sheet, body = await within_deadline(interaction, self.desk.get(article),
@@ -126,8 +124,6 @@ class SheetDesk(commands.GroupCog, group_name="sheet",
                    files=files, ephemeral=True)
 
     @slash("sheet put")
-    @app_commands.guild_only()
-    @app_commands.default_permissions(manage_guild=True)
     @moderator_only
     async def put(self, interaction: Interaction, file: discord.Attachment,
                   article: str | None = None, overwrite: bool = False) -> None:
@@ -142,16 +138,12 @@ class SheetDesk(commands.GroupCog, group_name="sheet",
                       label="Apply", act=act, action="put", slug=proposal.slug, desk=self.desk)
 
     @slash("sheet history")
-    @app_commands.guild_only()
-    @app_commands.default_permissions(manage_guild=True)
     @moderator_only
     async def history(self, interaction: Interaction, article: str) -> None:
         found = await within_deadline(interaction, self.desk.history(article), ephemeral=True)
         await send_pages(interaction, pages(history_view(found, DISCORD)), ephemeral=True)
 
     @slash("sheet revert")
-    @app_commands.guild_only()
-    @app_commands.default_permissions(manage_guild=True)
     @moderator_only
     async def revert(self, interaction: Interaction, article: str,
                      version: app_commands.Range[int, 1, 1_000_000]) -> None:
