@@ -14,6 +14,7 @@ from typing import Any
 import aiohttp
 import pytest
 
+from bot.confirm import Confirm
 from storage.desk import recent_actions, versions
 from storage.sheets import FACTS_FILE
 from tests.bot.conftest import HarnessFactory
@@ -303,3 +304,22 @@ async def test_two_applies_never_interleave(h: Harness, seeds: Path) -> None:
     said = sorted(text(answer(r)) for r in results)
     assert sum("Applied" in s for s in said) == 1
     assert sum("changed after this diff was made" in s for s in said) == 1
+
+
+async def test_a_card_left_alone_closes_itself(h: Harness, seeds: Path) -> None:
+    card = await put(h, (await get_sheet(h)).replace(P7, P7.replace('"unclear"', '"opposes"')))
+    message_id = int(card.returned_message["id"])
+    (confirm,) = {item.view for item in h.bot._connection._view_store._views[message_id].values()}
+    start = len(h.fake.requests)
+    assert isinstance(confirm, Confirm)
+    confirm._dispatch_timeout()  # type: ignore[no-untyped-call]  # what discord.py's timer calls
+    await h.settle()
+    (edit,) = [r for r in h.fake.since(start) if r.method == "PATCH"]
+    assert edit.path.endswith("/messages/@original")
+    assert "Expired" in str(edit.json["embeds"])
+    assert edit.json["components"] == []
+    assert (await recent_actions(h.bot.store))[0].outcome == "expired"
+    # A late click reaches no view: nothing is applied.
+    before = facts(seeds).read_bytes()
+    await h.click(card.returned_message, buttons(card)["Apply"], user_id=EDITOR_ID)
+    assert facts(seeds).read_bytes() == before
