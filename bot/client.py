@@ -18,7 +18,7 @@ from storage.store import Store
 log = logging.getLogger(__name__)
 
 EXTENSIONS = ("bot.cogs.facts", "bot.cogs.search", "bot.cogs.general", "bot.cogs.moderation",
-              "bot.cogs.digest", "bot.cogs.brief")
+              "bot.cogs.digest", "bot.cogs.desk", "bot.cogs.brief")
 # What start-up built (modules, discord.py, the cogs, the store) lives as long as the bot: at the
 # end of setup_hook it is moved out of the cyclic garbage collector's sight (gc.freeze), so a
 # full collection, which holds the event loop, walks only what came after (RESULTS.md, round 4).

@@ -20,8 +20,9 @@ from storage.store import Store
 # What an option autocompletes from: the store's names (actor, topic, article), fact ids, or
 # time zones. bot.cogs.options maps each to its autocomplete callback.
 Lookup = Literal["actor", "topic", "article", "fact", "timezone"]
-# What an option takes: text (the console's only kind), a yes/no flag, or a channel.
-OptionKind = Literal["text", "flag", "channel"]
+# What an option takes: text (the console's only kind), a yes/no flag, a channel, a whole
+# number, or an uploaded file.
+OptionKind = Literal["text", "flag", "channel", "integer", "attachment"]
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,8 @@ def _usage(command: str, options: tuple[Option, ...]) -> str:
 
 _ACTOR = "a person, organisation or country, e.g. Lavrov or Russia"
 _ARTICLE = "only this article (slug or title)"
+_DESK_INSTEAD = ("put the article folder under seeds/, newsbot draft it, edit facts.toml, "
+                 "then newsbot load")
 PRIVATE = Option("private", "Only you see the answer (default: the channel sees it)", kind="flag")
 
 # Every command, in the order /help lists them; bot/cogs defines the Discord side of each, and
@@ -134,6 +137,51 @@ SPEC: tuple[Command, ...] = (
         instead="newsbot load reloads the fact sheets (add --dry-run to check first)"),
     Command("status", "Facts loaded, recent reloads, health (moderators)", console=False,
             moderator=True, summary="Moderators: facts loaded, recent reloads, health"),
+    Command("article", "Add an article, publish its reviewed draft, remove it (moderators)",
+            console=False, summary="Moderators: add an article (the bot drafts its sheet), "
+            "publish it once reviewed, remove it", subcommands=(
+        Command("add", "Add an article from its text; the bot drafts its sheet (moderators)", (
+            Option("file", "The article as a UTF-8 text file (.txt, at most 1 MB)",
+                   required=True, kind="attachment"),
+            Option("slug", "Its permanent id, e.g. kremlin-peacekeepers (default: from the "
+                   "headline)"),
+            Option("url", "Link to the article"),
+            Option("outlet", "Publication or wire (default: from a dateline, else unknown)"),
+            Option("published", "Publication date, e.g. 2025-03-04 (default: from a dateline)"),
+        ), console=False, moderator=True),
+        Command("publish", "Mark a drafted sheet as reviewed by you (moderators)", (
+            Option("article", "The drafted article (slug or title)", required=True,
+                   lookup="article"),
+        ), console=False, moderator=True),
+        Command("remove", "Stop serving an article; its files go to the archive (moderators)", (
+            Option("article", "The article (slug or title)", required=True, lookup="article"),
+        ), console=False, moderator=True),
+    ), moderator=True, instead=_DESK_INSTEAD),
+    Command("sheet", "Get, edit, list and restore fact sheets (moderators)", console=False,
+            summary="Moderators: get a fact sheet, put it back edited (diff, then Apply), "
+            "its history, revert", subcommands=(
+        Command("get", "The article's facts.toml, to edit on your machine (moderators)", (
+            Option("article", "The article (slug or title)", required=True, lookup="article"),
+            Option("text", "Also attach the article's text (article.txt)", kind="flag"),
+        ), console=False, moderator=True),
+        Command("put", "Replace a sheet with your edited facts.toml: diff, then Apply "
+                "(moderators)", (
+            Option("file", "facts.toml as /sheet get gave it, edited", required=True,
+                   kind="attachment"),
+            Option("article", "The article it is for (default: the sheet's own slug)",
+                   lookup="article"),
+            Option("overwrite", "Put it even if it does not say which version it was edited "
+                   "from", kind="flag"),
+        ), console=False, moderator=True),
+        Command("history", "Earlier versions of a sheet: who, when, what changed (moderators)", (
+            Option("article", "The article (slug or title)", required=True, lookup="article"),
+        ), console=False, moderator=True),
+        Command("revert", "Restore an earlier version of a sheet: diff, then Apply "
+                "(moderators)", (
+            Option("article", "The article (slug or title)", required=True, lookup="article"),
+            Option("version", "Its number in /sheet history", required=True, kind="integer"),
+        ), console=False, moderator=True),
+    ), moderator=True, instead=_DESK_INSTEAD),
     Command("digest", "The daily digest of what changed in the stories", console=False,
             summary="Moderators: the daily digest of what changed", subcommands=(
         Command("setup", "Post the digest in a channel daily (moderators)", (

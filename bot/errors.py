@@ -10,6 +10,9 @@ from discord import app_commands
 
 from bot.base import Interaction
 from bot.checks import NotModerator
+from bot.desk.errors import DeskError
+from bot.embeds import DISCORD
+from bot.render_desk import refusal_text
 from bot.respond import send
 from storage.db import StoreError
 
@@ -29,6 +32,8 @@ def message_for(interaction: Interaction, error: Exception) -> str:
         return "Only moderators can do this: members with Manage Server or a moderator role."
     if isinstance(error, app_commands.CheckFailure):
         return "You can't use this command here."
+    if isinstance(original, DeskError):
+        return refusal_text(original, DISCORD)
     if isinstance(original, StoreError):
         log.warning("store error on interaction %s: %s", interaction.id, original)
         return "The fact database is busy or unavailable right now. Try again in a moment."

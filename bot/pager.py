@@ -54,10 +54,10 @@ async def answer(interaction: Interaction, command: Command, private: bool,
 
 
 async def send_pages(interaction: Interaction, embeds: list[discord.Embed],
-                     ephemeral: bool) -> None:
-    """One page, or the first page with a pager over the rest."""
+                     ephemeral: bool, files: list[discord.File] | None = None) -> None:
+    """One page, or the first page with a pager over the rest (``files`` attached to it)."""
     pager = Pager(interaction, embeds) if len(embeds) > 1 else None
-    await send(interaction, embed=embeds[0], view=pager, ephemeral=ephemeral)
+    await send(interaction, embed=embeds[0], view=pager, ephemeral=ephemeral, files=files)
 
 
 class Pager(discord.ui.View):

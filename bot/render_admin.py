@@ -14,6 +14,7 @@ from bot.render import (
     shorten,
 )
 from bot.vocabulary import ANSWERED, STANCE_MARK, STATUS_MARK, UNMARKED
+from storage.desk import DeskEntry
 from storage.digest import Change, DigestContent
 from storage.load import LoadReport
 from storage.reload import ERROR_SUMMARY_PROBLEMS, ReloadEntry, ReloadOutcome
@@ -21,6 +22,7 @@ from storage.status import StoreStatus
 
 RESULT_MARK = {"applied": "✅", "unchanged": "✅", "checked": "🔎", "refused": "⛔",
                "failed": "⛔", "busy": "⏳"}
+OUTCOME_MARK = {"done": "✅", "refused": "⛔", "failed": "⛔", "cancelled": "✖️", "expired": "⌛"}
 
 
 def load_summary(diff: dict[str, object], examples: int = 3) -> list[str]:
@@ -112,6 +114,18 @@ def _entry(e: ReloadEntry, s: Style) -> str:
             f"by {who}{took}{detail}")
 
 
+def desk_lines(entries: list[DeskEntry] | tuple[DeskEntry, ...], s: Style = PLAIN) -> list[str]:
+    """/status: the desk's last actions."""
+    out = []
+    for e in entries:
+        who = f"<@{e.user_id}>" if e.user_id else "?"
+        what = f" {s.text(shorten(e.article, 80))}" if e.article else ""
+        detail = f": {s.text(shorten(e.detail, 120))}" if e.detail else ""
+        out.append(f"{OUTCOME_MARK.get(e.outcome, '•')} {e.at} {e.action}{what} by {who} — "
+                   f"{e.outcome}{detail}")
+    return out
+
+
 def status_view(store: StoreStatus, runtime: RuntimeStatus, s: Style = PLAIN) -> View:
     facts = ", ".join(f"{n} {kind}{'s' if n != 1 else ''}" for kind, n in sorted(store.facts.items()))
     latency = f"{runtime.latency_ms:.0f} ms" if runtime.latency_ms is not None else "not connected"
@@ -128,6 +142,8 @@ def status_view(store: StoreStatus, runtime: RuntimeStatus, s: Style = PLAIN) ->
         blocks.append(Block((f"{s.bold('Scheduled jobs')}: all healthy",)))
     reloads = [_entry(e, s) for e in store.reloads]
     blocks.append(Block((s.bold("Recent reloads"), *(reloads or ["none yet"]))))
+    desk = desk_lines(store.desk, s)
+    blocks.append(Block((s.bold("Editors' desk (/article, /sheet)"), *(desk or ["none yet"]))))
     return View(title="Status", notes=(), blocks=tuple(blocks), footer="")
 
 

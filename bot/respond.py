@@ -15,9 +15,11 @@ T = TypeVar("T")
 
 async def send(interaction: Interaction, *, embed: discord.Embed | None = None,
                content: str | None = None, view: discord.ui.View | None = None,
-               ephemeral: bool = False) -> None:
+               ephemeral: bool = False, files: list[discord.File] | None = None) -> None:
     """The one way the bot answers: first response or follow-up, never pinging anyone."""
     kwargs: dict[str, Any] = {"allowed_mentions": NO_PINGS, "ephemeral": ephemeral}
+    if files:
+        kwargs["files"] = files
     if embed is not None:
         kwargs["embed"] = embed
     if content is not None:

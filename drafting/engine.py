@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from drafting.actors import KnownActor, find_actors
 from drafting.attribution import Resolver
@@ -55,8 +57,14 @@ def analyse(text: str, *, known_actor: KnownActor | None = None,
 
 
 def draft_text(text: str, *, known_actor: KnownActor | None = None,
-               nlp: Language | None = None) -> DraftResult:
+               nlp: Language | None = None,
+               article: Mapping[str, Any] | None = None) -> DraftResult:
     """Draft a sheet from ``text`` (raises EmptyArticleError / BinaryArticleError for what is
-    not an article). ``known_actor(name)`` returns the archive's id for an actor it knows."""
-    draft, toml = checked(analyse(text, known_actor=known_actor, nlp=nlp), text)
+    not an article). ``known_actor(name)`` returns the archive's id for an actor it knows.
+    ``article``: [article] fields the caller knows better than the drafter (slug, outlet,
+    published, url), set as given."""
+    draft = analyse(text, known_actor=known_actor, nlp=nlp)
+    if article:
+        draft = dataclasses.replace(draft, article=dataclasses.replace(draft.article, **article))
+    draft, toml = checked(draft, text)
     return DraftResult(draft, toml)

@@ -6,9 +6,10 @@ from __future__ import annotations
 import os
 import tempfile
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from drafting.actors import KnownActor
 from drafting.engine import draft_text
@@ -44,8 +45,8 @@ def article_path(path: Path) -> Path:
 
 
 def draft_folder(path: Path, *, force: bool = False, to_stdout: bool = False,
-                 known_actor: KnownActor | None = None,
-                 nlp: Language | None = None) -> DraftReport:
+                 known_actor: KnownActor | None = None, nlp: Language | None = None,
+                 article: Mapping[str, Any] | None = None) -> DraftReport:
     """Draft facts.toml for the article at ``path``. Raises SheetExistsError when the sheet
     exists and neither ``force`` nor ``to_stdout`` is set (nothing is read or written then),
     EmptyArticleError / BinaryArticleError for what is not an article."""
@@ -56,7 +57,7 @@ def draft_folder(path: Path, *, force: bool = False, to_stdout: bool = False,
         raise SheetExistsError(f"{target} already exists; pass force to replace it "
                                "(or print the draft instead)")
     text = decode_article(text_file.read_bytes())
-    result = draft_text(text, known_actor=known_actor, nlp=nlp)
+    result = draft_text(text, known_actor=known_actor, nlp=nlp, article=article)
     written = None
     if not to_stdout:
         _write_atomically(target, result.toml)

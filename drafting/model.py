@@ -18,6 +18,7 @@ class DraftArticle:
     published: date | None
     language: str = "en"
     unsure: str | None = None
+    url: str | None = None
 
 
 @dataclass

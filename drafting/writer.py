@@ -54,7 +54,8 @@ def to_toml(draft: Draft) -> str:
     parts = [HEADER, _table("[article]", [
         ("slug", a.slug), ("title", a.title), ("outlet", a.outlet),
         ("published", a.published if a.published is not None else "undated"),
-        ("language", a.language), ("review", "draft"), ("unsure", a.unsure)])]
+        ("language", a.language), ("url", a.url), ("review", "draft"),
+        ("unsure", a.unsure)])]
     for actor in draft.actors:
         parts.append(_table("[[actors]]", [
             ("id", actor.id), ("name", actor.name), ("kind", actor.kind),

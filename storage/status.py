@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from storage.connections import snapshot
+from storage.desk import DeskEntry, recent_actions
 from storage.reload import ReloadEntry, recent_reloads
 from storage.store import Store
 
@@ -17,6 +18,7 @@ class StoreStatus:
     reloads: tuple[ReloadEntry, ...]
     database_bytes: int
     schema_version: int
+    desk: tuple[DeskEntry, ...] = ()  # the editors' desk's last actions
 
 
 @snapshot
@@ -31,7 +33,8 @@ async def store_status(store: Store, reloads: int = 5) -> StoreStatus:
         row = await cur.fetchone()
         version = int(row[0]) if row else 0
     size = sum(p.stat().st_size for p in _files(store.path) if p.exists())
-    return StoreStatus(articles, facts, tuple(await recent_reloads(store, reloads)), size, version)
+    return StoreStatus(articles, facts, tuple(await recent_reloads(store, reloads)), size, version,
+                       tuple(await recent_actions(store, reloads)))
 
 
 def _files(path: Path) -> list[Path]:

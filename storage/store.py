@@ -33,6 +33,10 @@ class Store(Connections):
         return await self.loader.load(root, only_changed=only_changed, dry_run=dry_run,
                                       slugs=slugs)
 
+    async def remove(self, slugs: Sequence[str], *, dry_run: bool = False) -> LoadReport:
+        """Stop serving the stored articles ``slugs`` (storage.load.pipeline.Loader.remove)."""
+        return await self.loader.remove(slugs, dry_run=dry_run)
+
     async def close(self) -> None:
         await self.names.stop()
         await super().close()

@@ -49,6 +49,7 @@ class Request:
     params: dict[str, str]
     headers: dict[str, str]
     response: Any = None  # what FakeDiscord answered
+    files: dict[str, bytes] = field(default_factory=dict)  # file name -> content uploaded
 
     @property
     def returned_message(self) -> dict[str, Any]:
@@ -70,13 +71,21 @@ class Request:
 
 
 class _Response:
-    def __init__(self, status: int, data: Any) -> None:
+    def __init__(self, status: int, data: Any, raw: bytes = b"",
+                 fail: BaseException | None = None) -> None:
         self.status = status
         self.reason = "OK" if status < 400 else "Error"
         self._text = "" if data is None else json.dumps(data)
+        self._raw = raw
+        self._fail = fail
         self.headers: CIMultiDict[str] = CIMultiDict()
         if data is not None:
             self.headers["Content-Type"] = "application/json"
+
+    async def read(self) -> bytes:
+        if self._fail is not None:
+            raise self._fail
+        return self._raw or self._text.encode()
 
     async def text(self, encoding: str = "utf-8") -> str:
         return self._text
@@ -100,17 +109,20 @@ class FakeDiscord:
     registered: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     fail: dict[str, tuple[int, dict[str, Any]]] = field(default_factory=dict)  # path part -> error
     closed: bool = False
+    cdn: dict[str, bytes | int | BaseException] = field(default_factory=dict)
+    downloads: list[str] = field(default_factory=list)
     channels: dict[int, int] = field(default_factory=lambda: {CHANNEL_ID: GUILD_ID})  # -> guild
 
     def request(self, method: str, url: str, **kwargs: Any) -> _Response:
         path = urlsplit(url).path.removeprefix(API)
         body = kwargs.get("data")
-        if isinstance(body, aiohttp.FormData):
-            raise AssertionError("the bot should not upload files")
+        files: dict[str, bytes] = {}
+        if isinstance(body, aiohttp.FormData):  # a message with files: multipart, as Discord takes it
+            body, files = _multipart(body)
         parsed = json.loads(body) if isinstance(body, str | bytes) and body else None
         headers = dict(kwargs.get("headers") or {})
         params = {k: str(v) for k, v in (kwargs.get("params") or {}).items()}
-        request = Request(method, path, parsed, params, headers)
+        request = Request(method, path, parsed, params, headers, files=files)
         self.requests.append(request)
         for fragment, (status, error) in self.fail.items():
             if fragment in path:
@@ -172,6 +184,18 @@ class FakeDiscord:
             result["resource"] = {"type": kind}
         return result
 
+    def get(self, url: str, **kwargs: Any) -> _Response:
+        """Discord's CDN, as attachments are downloaded from it: ``cdn`` maps a URL to its
+        bytes, to an HTTP status, or to an exception raised while the body is read (a
+        connection dropped mid-download)."""
+        self.downloads.append(url)
+        found = self.cdn.get(url, 404)
+        if isinstance(found, bytes):
+            return _Response(200, None, raw=found)
+        if isinstance(found, int):
+            return _Response(found, {"message": "Not Found" if found == 404 else "Error"})
+        return _Response(200, None, raw=b"", fail=found)
+
     async def close(self) -> None:
         self.closed = True
 
@@ -189,6 +213,18 @@ class FakeDiscord:
                 if r.is_callback and r.json.get("type") in (5, 6, 8):
                     continue  # a deferral or autocomplete choices: no message
                 yield r.message
+
+
+def _multipart(form: aiohttp.FormData) -> tuple[str | None, dict[str, bytes]]:
+    """The JSON part and the files of a multipart body as discord.py builds it."""
+    payload = None
+    files: dict[str, bytes] = {}
+    for options, _headers, value in form._fields:
+        if options.get("name") == "payload_json":
+            payload = value
+        else:
+            files[str(options.get("filename"))] = value.read() if hasattr(value, "read") else value
+    return payload, files
 
 
 def message_total(embeds: list[dict[str, Any]]) -> int:
@@ -248,7 +284,32 @@ def member_payload(user_id: int, roles: tuple[int, ...] = (), permissions: int =
 MEMBER_PERMISSIONS = 0x400 | 0x800 | 0x4000 | 0x10000 | 0x80000000
 
 
+@dataclass(frozen=True)
+class Upload:
+    """An attachment option: sent as its id, with the attachment in the payload's resolved
+    data; FakeDiscord.cdn serves (or fails) its download at ``url``."""
+
+    filename: str
+    size: int
+    id: int = field(default_factory=snowflake)
+    content_type: str | None = "text/plain; charset=utf-8"
+
+    @property
+    def url(self) -> str:
+        return f"https://cdn.discordapp.com/ephemeral-attachments/{CHANNEL_ID}/{self.id}/{self.filename}"
+
+    def payload(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"id": str(self.id), "filename": self.filename, "size": self.size,
+                                "url": self.url, "proxy_url": self.url.replace("cdn.", "media."),
+                                "ephemeral": True}
+        if self.content_type is not None:
+            data["content_type"] = self.content_type
+        return data
+
+
 def _option_type(value: Any) -> int:
+    if isinstance(value, Upload):
+        return 11
     if isinstance(value, Channel):
         return 7
     if isinstance(value, bool):
@@ -263,7 +324,7 @@ def _option_type(value: Any) -> int:
 def build_options(options: dict[str, Any], focused: str | None = None) -> list[dict[str, Any]]:
     out = []
     for name, value in options.items():
-        shown = str(value.id) if isinstance(value, Channel) else value
+        shown = str(value.id) if isinstance(value, Channel | Upload) else value
         option: dict[str, Any] = {"name": name, "type": _option_type(value), "value": shown}
         if name == focused:
             option["focused"] = True
@@ -312,6 +373,9 @@ def command_data(path: str, options: dict[str, Any], focused: str | None = None)
                 for v in options.values() if isinstance(v, Channel)}
     if channels:
         data["resolved"] = {"channels": channels}
+    uploads = {str(v.id): v.payload() for v in options.values() if isinstance(v, Upload)}
+    if uploads:
+        data.setdefault("resolved", {})["attachments"] = uploads
     return data
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -54,3 +55,15 @@ def failing_writes(store: Store, fails: Callable[[str, int], bool]) -> Iterator[
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(store.writer, "executemany", failing)
         yield sent
+
+
+class Clock:
+    """Time that moves only when a test moves it: ``clock.now = ...``."""
+
+    def __init__(self, now: datetime | str) -> None:
+        self.now = now if isinstance(now, datetime) else datetime.fromisoformat(now)
+        if self.now.tzinfo is None:
+            self.now = self.now.replace(tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now

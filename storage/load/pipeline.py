@@ -117,6 +117,28 @@ class Loader:
                           unchanged=unchanged, removed=removed, dry_run=dry_run,
                           seconds=time.perf_counter() - started)
 
+    async def remove(self, slugs: Sequence[str], *, dry_run: bool = False) -> LoadReport:
+        """Stop serving the stored articles ``slugs`` (their files are the caller's business):
+        their facts deleted in one transaction, each removal in the changes the digest reads.
+        Slugs not stored are ignored."""
+        started = time.perf_counter()
+        async with self.conns.write_lock:
+            self._index_changes, self._data_version_now = set(), None
+            _, articles = await self._stored_articles()
+            loaded_at = self.conns.clock().isoformat(timespec="seconds")
+            known = {slug for slug, _ in articles}
+            removed = tuple(s for s in dict.fromkeys(slugs) if s in known)
+            plan = Plan(rows=[], unchanged=(), removed=removed, flat=flat_rows([]))
+            diff = await self._write(plan, removed, known, loaded_at, (), dry_run)
+            if not dry_run:
+                if self._data_version_now is None:
+                    await self._note_other_writers()
+                self.conns.generation += 1
+                self._data_version = self._data_version_now
+                self.names.start(self._index_changes)
+        return LoadReport(diff=diff, loaded=(), unchanged=(), removed=removed, dry_run=dry_run,
+                          seconds=time.perf_counter() - started)
+
     @asynccontextmanager
     async def _releasing_memory(self) -> AsyncIterator[None]:
         """After a load, applied or not: the writer's page cache emptied (the next load reads

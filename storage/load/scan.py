@@ -104,7 +104,8 @@ def _article_folders(top: str, stored: Stored, now_ns: int, stamps: dict[str, st
     files exist, so at start-up most folders cost two stat calls and nothing else."""
     with os.scandir(top) as entries:
         # is_dir() follows symlinks, as Path.is_dir; both mostly answered without a system call.
-        children = sorted((entry.name, entry.is_symlink()) for entry in entries if entry.is_dir())
+        children = sorted((entry.name, entry.is_symlink()) for entry in entries
+                          if entry.is_dir() and not entry.name.startswith("."))
     folders = []
     for name, link in children:
         folder = str(Path(top, name).resolve()) if link else f"{top}{os.sep}{name}"

@@ -26,9 +26,10 @@ from storage.sheets.read import (
     read_sheet,
     read_sheets,
     review_state,
+    toml_problem,
 )
 
 __all__ = ["FACTS_FILE", "TEXT_FILE", "Problem", "SheetError", "article_folder_names",
            "content_hash", "discover", "duplicate_slugs", "file_stamp", "parse_toml",
            "quote_spans", "quoted_passages", "read_sheet", "read_sheets", "review_state",
-           "suggest"]
+           "suggest", "toml_problem"]

@@ -37,10 +37,7 @@ def read_sheet(folder: Path, display_root: Path | None = None) -> Sheet | list[P
     try:
         data = parse_toml(raw)
     except tomllib.TOMLDecodeError as exc:
-        m = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
-        line = int(m[1]) if m else None
-        message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
-        return [Problem(shown, line, "", f"not valid TOML: {message}")]
+        return [toml_problem(exc, shown)]
     checker = Checker(shown, raw)
     # The hash of the very bytes parsed: an edit landing mid-load is seen as a change next time.
     sheet = build_sheet(checker, data, text, folder, digest_of(raw_bytes, text_bytes))
@@ -68,6 +65,14 @@ def parse_toml(raw: str) -> dict[str, Any]:
         except Exception:  # any failure: tomllib decides, and explains
             pass
     return tomllib.loads(raw)
+
+
+def toml_problem(exc: tomllib.TOMLDecodeError, shown: str) -> Problem:
+    """What a sheet that is not TOML says: the parser's message, at its line."""
+    m = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
+    line = int(m[1]) if m else None
+    message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
+    return Problem(shown, line, "", f"not valid TOML: {message}")
 
 
 def _shown(path: Path, root: Path | None) -> str:

@@ -14,20 +14,13 @@ from bot.digest import DigestJob
 from storage.digest import DigestConfig, save_config
 from tests.bot.conftest import HarnessFactory
 from tests.discord_fakes import CHANNEL_ID, EDITOR_ID, GUILD_ID, Channel, Harness, Request
+from tests.factory import Clock
 
 MANAGE_GUILD = 0x20
 EPHEMERAL = 64
 OTHER_GUILD = 1100000000000000002
 OTHER_CHANNEL = 1200000000000000002
 GONE_CHANNEL = 1200000000000000099
-
-
-class Clock:
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 def utc(text: str) -> datetime:

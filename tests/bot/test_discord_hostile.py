@@ -18,7 +18,15 @@ import pytest
 from bot.embeds import CONTENT_LIMIT, DISCORD, EMBEDS_PER_MESSAGE, defuse_mentions, problems
 from bot.render import echo
 from tests.bot.conftest import HarnessFactory
-from tests.discord_fakes import GUILD_ID, MEMBER_PERMISSIONS, Harness, Request
+from tests.discord_fakes import (
+    CHANNEL_ID,
+    GUILD_ID,
+    MEMBER_PERMISSIONS,
+    Channel,
+    Harness,
+    Request,
+    Upload,
+)
 
 SLUG = "kremlin-peacekeepers"
 MODERATOR = MEMBER_PERMISSIONS | 0x20  # Manage Server
@@ -253,3 +261,59 @@ def test_defused_text_reads_the_same_and_renders_no_markup() -> None:
         defused = defuse_mentions(text)
         assert defused.replace("\u200b", "") == text, repr(text)
         assert raw_markup(defused) == [], repr(text)
+
+
+SMALL_ARTICLE = "Mayor steps down\nThe mayor said “I am done with this job.”\n".encode()
+
+
+VALID_TEXT = {"time": "08:00", "timezone": "UTC"}  # any other required text names an article
+
+
+def required_values(h: Harness, options: list[dict[str, Any]]) -> dict[str, Any]:
+    """A valid value for each required option: a file, a number, a channel, a text."""
+    values: dict[str, Any] = {}
+    for o in options:
+        if not o.get("required"):
+            continue
+        if o["type"] == 3:
+            values[o["name"]] = VALID_TEXT.get(o["name"], SLUG)
+        elif o["type"] == 11:
+            file = Upload("upload.txt", len(SMALL_ARTICLE))
+            h.fake.cdn[file.url] = SMALL_ARTICLE
+            values[o["name"]] = file
+        elif o["type"] == 4:
+            values[o["name"]] = 1
+        elif o["type"] == 7:
+            values[o["name"]] = Channel(CHANNEL_ID)
+    return values
+
+
+async def test_subcommand_string_options_too(make_harness: HarnessFactory, seeds: Path,
+                                             caplog: pytest.LogCaptureFixture) -> None:
+    # /digest, /article and /sheet nest their options in subcommands; each string option is
+    # asked as a moderator would, with a valid value for every other required option.
+    h = await make_harness(seeds, search_cooldown_seconds=0)
+    asked = 0
+    for group in h.fake.registered[str(GUILD_ID)]:
+        for sub in group.get("options", []):
+            if sub["type"] != 1:
+                continue
+            for option in [o for o in sub.get("options", []) if o["type"] == 3]:
+                for value in HOSTILE:
+                    caplog.clear()
+                    values = {**required_values(h, sub["options"]), option["name"]: value}
+                    path = f"{group['name']} {sub['name']}"
+                    with caplog.at_level(logging.INFO):
+                        requests = await h.command(path, permissions=MODERATOR, **values)
+                    context = f"/{path} {option['name']}:{value[:40]!r}"
+                    msg = only_answer(requests, context)
+                    errors = [r.getMessage() for r in caplog.records
+                              if r.levelno >= logging.ERROR]
+                    assert errors == [], (context, errors)
+                    assert msg.get("allowed_mentions") == {"parse": []}, context
+                    shown = "\n".join(texts(msg))
+                    assert raw_markup(shown) == [], (context, shown[:300])
+                    assert "**bold**" not in shown, context
+                    asked += 1
+    assert asked >= 10 * len(HOSTILE)
+    await still_answers(h)

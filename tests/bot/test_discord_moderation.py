@@ -73,7 +73,7 @@ async def test_moderator_role_is_enough(make_harness: HarnessFactory, seeds: Pat
 
 async def test_commands_are_hidden_by_default_and_guild_only(harness: Harness) -> None:
     registered = {c["name"]: c for c in harness.fake.registered["1100000000000000001"]}
-    for name in ("reload", "status"):
+    for name in ("reload", "status", "article", "sheet"):
         assert int(registered[name]["default_member_permissions"]) == MANAGE_GUILD
         assert registered[name].get("contexts") == [0]
 

@@ -13,8 +13,8 @@ from bot.commands import SPEC, Command
 from tests.bot.conftest import HarnessFactory
 from tests.discord_fakes import APP_ID, GUILD_ID, Harness
 
-EXPECTED = {"brief", "positions", "quotes", "claims", "questions", "who", "search", "source", "articles",
-            "timeline", "help", "reload", "status", "digest"}
+EXPECTED = {"brief", "positions", "quotes", "claims", "questions", "who", "search", "source",
+            "articles", "timeline", "help", "reload", "status", "digest", "article", "sheet"}
 
 
 def valid_name(name: str) -> bool:
@@ -65,7 +65,7 @@ async def test_tree_is_valid_and_synced_to_the_server(make_harness: HarnessFacto
     assert puts == [f"/applications/{APP_ID}/guilds/{GUILD_ID}/commands"]
 
 
-OPTION_TYPES = {"text": 3, "flag": 5, "channel": 7}  # Discord's string, boolean, channel
+OPTION_TYPES = {"text": 3, "flag": 5, "channel": 7, "integer": 4, "attachment": 11}  # as Discord numbers them
 SUBCOMMAND = 1
 MANAGE_GUILD = 0x20
 

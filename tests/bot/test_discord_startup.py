@@ -18,6 +18,7 @@ import storage.load.pipeline
 import storage.store
 from bot import cli, client
 from bot.client import NewsBot
+from bot.commands import SPEC
 from bot.runner import run_bot
 from tests.bot.conftest import make_settings
 from tests.conftest import SEED_SLUG
@@ -80,7 +81,7 @@ def test_sync_registers_globally(env: FakeDiscord, monkeypatch: pytest.MonkeyPat
                                  capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setenv("DISCORD_TOKEN", TOKEN)
     assert cli.main(["sync"]) == 0
-    assert "Registered 14 commands globally" in capsys.readouterr().err
+    assert f"Registered {len(SPEC)} commands globally" in capsys.readouterr().err
     assert [r.path for r in env.requests if r.method == "PUT"] == [f"/applications/{APP_ID}/commands"]
     assert env.closed
 

@@ -8,14 +8,7 @@ from pathlib import Path
 
 from storage.digest import DigestConfig, get_config, save_config
 from storage.store import Store
-
-
-class Clock:
-    def __init__(self, now: str) -> None:
-        self.now = datetime.fromisoformat(now).replace(tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
+from tests.factory import Clock
 
 
 async def test_a_schedule_takes_effect_when_it_is_new_or_changed(tmp_path: Path) -> None:
@@ -43,6 +36,7 @@ async def test_an_older_database_takes_each_schedule_from_its_last_setup(tmp_pat
         conn.executescript("ALTER TABLE digest_settings DROP COLUMN active_since;"
                            "ALTER TABLE articles DROP COLUMN title_source;"
                            "ALTER TABLE articles DROP COLUMN review;"
+                           "DROP TABLE sheet_versions; DROP TABLE desk_log;"
                            "PRAGMA user_version = 13;")
     async with await Store.open(db) as store:
         config = await get_config(store, 1)

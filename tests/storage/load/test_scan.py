@@ -4,6 +4,7 @@ change to an article's content is ever missed."""
 from __future__ import annotations
 
 import os
+import shutil
 import time
 from pathlib import Path
 
@@ -160,3 +161,16 @@ def test_file_stamp_needs_both_files_and_settled_times(tmp_path: Path) -> None:
     assert stamp is not None
     assert stamp.split()[0].split(":")[0] == "1"  # facts.toml's size
     assert stamp.split()[1].split(":")[0] == "2"
+
+
+@pytest.mark.parametrize("only_changed", [True, False])
+async def test_hidden_folders_are_never_articles(tmp_path: Path, seeds: Path,
+                                                 only_changed: bool) -> None:
+    # A copy of the seed in .archive/ (a removed article) or in a half-built hidden folder
+    # would otherwise be a second article with the same slug, and refuse the whole load.
+    shutil.copytree(seeds / SLUG, seeds / ".archive" / SLUG)
+    shutil.copytree(seeds / SLUG, seeds / f".{SLUG}-adding-x1")
+    assert storage.sheets.discover(seeds) == [seeds / SLUG]
+    async with await Store.open(tmp_path / "db.sqlite3") as store:
+        report = await store.load(seeds, only_changed=only_changed)
+        assert report.loaded == (SLUG,)

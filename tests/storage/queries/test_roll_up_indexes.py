@@ -50,6 +50,8 @@ async def test_an_older_database_gets_the_kinds_filled_in(tmp_path: Path, seeds:
             ALTER TABLE digest_settings DROP COLUMN active_since;
             ALTER TABLE articles DROP COLUMN title_source;
             ALTER TABLE articles DROP COLUMN review;
+            DROP TABLE sheet_versions;
+            DROP TABLE desk_log;
             PRAGMA user_version = 7;
         """)
     store = await Store.open(db)
