@@ -79,7 +79,7 @@ PRIVATE = Option("private", "Only you see the answer (default: the channel sees 
 # tests/bot/test_discord_registration.py holds what Discord registers to this.
 SPEC: tuple[Command, ...] = (
     # The first thing a reporter joining a story asks: where does everyone stand?
-    Command("brief", "The state of play: who stands where, disputes, open questions, news", (
+    Command("brief", "The state of play: who stands where, disputes, open questions, quotes, changes", (
         Option("article", "Only this article (default: the newest)", lookup="article"),
         Option("topic", "One topic, across every article, e.g. peacekeepers", lookup="topic"),
         Option("actor", f"Only {_ACTOR}, across every article", lookup="actor"),

@@ -228,6 +228,11 @@ async def test_names_from_a_sheet_never_render_as_markup(make_harness: HarnessFa
     source = only_answer(await h.command("source", fact_id=f"{SLUG}/p3"), "source")
     assert "Wire <\u200b@\u200b&2> copy" in source["embeds"][0]["footer"]["text"]
     assert raw_markup(shown) == [], shown[:300]
+    # /brief shows the name on its topic lines and the outlet at its head: neither renders.
+    brief = "\n".join(texts(only_answer(await h.command("brief"), "brief")))
+    assert "🔴 Sergey <\u200b@\u200b1> Lavrov <\u200bt:0:R>" in brief
+    assert "Wire <\u200b@\u200b&2> copy" in brief
+    assert raw_markup(brief) == [], brief[:300]
 
 
 def test_the_escape_shortcut_changes_nothing() -> None:
