@@ -36,6 +36,7 @@ async def test_an_older_database_takes_each_schedule_from_its_last_setup(tmp_pat
         conn.executescript("ALTER TABLE digest_settings DROP COLUMN active_since;"
                            "ALTER TABLE articles DROP COLUMN review;"
                            "DROP TABLE sheet_versions; DROP TABLE desk_log;"
+                           "ALTER TABLE name_shown DROP COLUMN reviewed;"
                            "PRAGMA user_version = 13;")
     async with await Store.open(db) as store:
         config = await get_config(store, 1)
