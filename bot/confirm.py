@@ -14,22 +14,25 @@ from typing import Any
 import discord
 
 from bot.base import NO_PINGS, Interaction, bot_of
+from bot.checks import is_moderator
 from bot.desk.errors import DeskError
 from bot.embeds import DISCORD, pages
-from bot.errors import report
+from bot.errors import message_for, report
 from bot.render import View
 from bot.render_desk import CONFIRM_MINUTES, closed_view, refusal_text
 from bot.respond import within_deadline
+from storage.desk import Outcome
 
 log = logging.getLogger(__name__)
 
 Act = Callable[[Interaction], Awaitable[View]]
-Closed = Callable[[str], Awaitable[None]]  # "cancelled" or "expired": for the audit trail
+# For the audit trail: who pressed (the asker, or whoever was refused), what came of it, why.
+Audit = Callable[[Interaction, Outcome, str | None], Awaitable[None]]
 
 
 class Confirm(discord.ui.View):
     def __init__(self, origin: Interaction, *, title: str, label: str, act: Act,
-                 closed: Closed, minutes: int = CONFIRM_MINUTES) -> None:
+                 audit: Audit, minutes: int = CONFIRM_MINUTES) -> None:
         super().__init__(timeout=minutes * 60 + 30)  # the clock decides; this only tidies up
         self.origin = origin
         self.owner_id = origin.user.id
@@ -37,18 +40,20 @@ class Confirm(discord.ui.View):
         self.expires = self.clock() + timedelta(minutes=minutes)
         self.title = title
         self.act = act
-        self.closed = closed
+        self.audit = audit
         self.finished = False
         self.go.label = label
 
     async def interaction_check(self, interaction: discord.Interaction[Any]) -> bool:
         if interaction.user.id == self.owner_id:
-            return True
+            # Still a moderator? A role may have been taken away since the command ran.
+            return is_moderator(interaction)  # raises NotModerator: on_error says so
         await interaction.response.send_message(
             "Only the editor who asked can press these; run the command yourself.",
             ephemeral=True, allowed_mentions=NO_PINGS)
         log.info("confirmation click refused: user %s on interaction %s", interaction.user.id,
                  self.origin.id)
+        await self.audit(interaction, "refused", "pressed another editor's button")
         return False
 
     @discord.ui.button(label="Apply", style=discord.ButtonStyle.success)
@@ -65,9 +70,11 @@ class Confirm(discord.ui.View):
         try:
             result = await within_deadline(interaction, self.act(interaction), ephemeral=True,
                                            update=True)
-        except DeskError as exc:
-            result = View(title=f"Not done — {self.title}",
-                          notes=(refusal_text(exc, DISCORD),), blocks=(), footer="")
+        except Exception as exc:  # the card says why, and no button promises more
+            said = (refusal_text(exc, DISCORD) if isinstance(exc, DeskError)
+                    else message_for(interaction, exc))
+            result = View(title=f"Not done — {self.title}", notes=(said,), blocks=(),
+                          footer="")
         await self._show(interaction, result)
 
     @discord.ui.button(label="Cancel", style=discord.ButtonStyle.secondary)
@@ -79,10 +86,10 @@ class Confirm(discord.ui.View):
             return
         await self._close(interaction, "cancelled")
 
-    async def _close(self, interaction: Interaction, outcome: str) -> None:
+    async def _close(self, interaction: Interaction, outcome: Outcome) -> None:
         self.finished = True
         self.stop()
-        await self.closed(outcome)
+        await self.audit(interaction, outcome, None)
         await self._show(interaction, closed_view(self.title, outcome, DISCORD))
 
     async def _show(self, interaction: Interaction, result: View) -> None:
@@ -102,7 +109,7 @@ class Confirm(discord.ui.View):
         if self.finished:
             return
         self.finished = True
-        await self.closed("expired")
+        await self.audit(self.origin, "expired", "nobody pressed")
         try:
             await self.origin.edit_original_response(
                 embed=pages(closed_view(self.title, "expired", DISCORD))[0], view=None,

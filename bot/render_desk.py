@@ -97,15 +97,22 @@ def sheet_view(located: Located, sheet: str, s: Style = PLAIN) -> View:
 
 
 def history_view(h: History, s: Style = PLAIN) -> View:
-    title = f"History — {s.text(shorten(h.title, 200)) if h.title else s.code(h.slug)}"
+    title = f"History — {s.text(shorten(h.title or h.slug, 200))}"
     notes = [] if h.title else ["This article is no longer served; its history is kept."]
     if h.current is not None:
         notes.append(f"The sheet now is version {h.current}. Restore an earlier one with "
                      f"{s.code('/sheet revert')}.")
+    if h.total > len(h.versions):
+        notes.append(f"Showing the newest {len(h.versions)} of {h.total} versions; an older "
+                     "one is restored by its number all the same.")
+    readded = next((v.version for v in h.versions if v.action == "add"), 0)
     blocks = []
     for i, v in enumerate(h.versions):
         before = h.versions[i + 1] if i + 1 < len(h.versions) else None
-        blocks.append(Block((_version_line(v, before, s),)))
+        line = _version_line(v, before, s)
+        if v.version < readded:
+            line += " — an earlier article with this slug, removed"
+        blocks.append(Block((line,)))
     return View(title=title, notes=tuple(notes), blocks=tuple(blocks), footer="",
                 empty="No versions kept yet.")
 

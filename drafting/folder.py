@@ -3,8 +3,6 @@ existing one unless asked), and a short report of what was drafted and what is u
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -15,7 +13,7 @@ from drafting.actors import KnownActor
 from drafting.engine import draft_text
 from drafting.errors import DraftError, SheetExistsError
 from drafting.source import decode_article
-from storage.sheets import FACTS_FILE, TEXT_FILE
+from storage.sheets import FACTS_FILE, TEXT_FILE, write_atomically
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -60,7 +58,7 @@ def draft_folder(path: Path, *, force: bool = False, to_stdout: bool = False,
     result = draft_text(text, known_actor=known_actor, nlp=nlp, article=article)
     written = None
     if not to_stdout:
-        _write_atomically(target, result.toml)
+        write_atomically(target, result.toml)
         written = target
     draft = result.draft
     counts = Counter({"actors": len(draft.actors), "topics": len(draft.topics),
@@ -82,18 +80,6 @@ def draft_folder(path: Path, *, force: bool = False, to_stdout: bool = False,
 
 def _short(text: str, limit: int = 80) -> str:
     return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
-
-
-def _write_atomically(target: Path, content: str) -> None:
-    """Write then rename, so a sheet is never seen half-written (by a bot loading it, say)."""
-    fd, tmp = tempfile.mkstemp(prefix=".facts-", suffix=".toml", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(content.encode("utf-8"))
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def render_report(report: DraftReport) -> str:

@@ -6,12 +6,7 @@ from collections.abc import Iterable
 from datetime import date
 
 from drafting.model import Draft
-
-HEADER = """\
-# Fact sheet DRAFTED BY MACHINE from article.txt beside this file. Nobody has reviewed it yet.
-# Review every entry against the article, settle or delete each `unsure` line, then change
-# review = "draft" to review = "reviewed". Format: docs/fact-sheets.md.
-"""
+from storage.schema import DRAFT_HEADER
 
 Value = str | date | list[str] | None
 
@@ -51,7 +46,7 @@ def _table(header: str, fields: Iterable[tuple[str, Value]]) -> str:
 
 def to_toml(draft: Draft) -> str:
     a = draft.article
-    parts = [HEADER, _table("[article]", [
+    parts = [DRAFT_HEADER, _table("[article]", [
         ("slug", a.slug), ("title", a.title), ("outlet", a.outlet),
         ("published", a.published if a.published is not None else "undated"),
         ("language", a.language), ("url", a.url), ("review", "draft"),

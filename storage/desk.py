@@ -17,7 +17,7 @@ from storage.sheets import parse_toml
 from storage.store import Store
 
 VersionAction = Literal["found", "add", "put", "publish", "revert"]
-Outcome = Literal["done", "refused", "failed", "cancelled", "expired"]
+Outcome = Literal["done", "checked", "refused", "failed", "cancelled", "expired"]
 # The kinds of entry a version's counts cover, in the sheet's order.
 COUNTED = ("actors", "topics", "positions", "quotes", "claims", "questions", "timeline")
 
@@ -80,12 +80,12 @@ async def latest_version(store: Store, slug: str) -> SheetVersion | None:
     return found[0] if found else None
 
 
-async def versions(store: Store, slug: str, limit: int = 25) -> list[SheetVersion]:
-    """The article's versions, newest first."""
+async def versions(store: Store, slug: str, limit: int | None = 25) -> list[SheetVersion]:
+    """The article's versions, newest first (all of them with ``limit`` None)."""
     async with store.single.execute(
             "SELECT article, version, sha256, saved_at, user_id, action, counts, diff "
             "FROM sheet_versions WHERE article = ? ORDER BY version DESC LIMIT ?",
-            (slug, limit)) as cur:
+            (slug, -1 if limit is None else limit)) as cur:
         rows = await cur.fetchall()
     return [SheetVersion(r["article"], r["version"], r["sha256"], r["saved_at"], r["user_id"],
                          r["action"], json.loads(r["counts"]),

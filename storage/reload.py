@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import logging
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -93,6 +95,42 @@ async def reload(store: Store, root: Path, requester: Requester, *, article: str
     if not audited:
         outcome = ReloadOutcome(outcome.result, outcome.scope, outcome.dry_run, outcome.report,
                                 outcome.problems, outcome.error, outcome.seconds, audited=False)
+    return outcome
+
+
+async def change_and_load(store: Store, folder: Path, requester: Requester, *,
+                          slug: str, change: Callable[[], object], undo: Callable[[], object],
+                          remove: bool = False) -> ReloadOutcome:
+    """Change an article folder's files (``change``, in a worker thread) and load the folder,
+    as one step under the store's write lock: no load, /reload or other write runs between
+    the change and its load, so what is on disk and what is served never part. If the load
+    is refused, fails or is interrupted, ``undo`` puts the files back before the lock is
+    released (a load that failed committed nothing). ``slug``: the article the folder holds;
+    ``remove``: the change took the folder away, and the article goes from the store.
+    Recorded in reload_log like any reload."""
+    scope = slug
+    async with store.write_lock:
+        await asyncio.to_thread(change)
+        try:
+            if remove:
+                report = await store.remove([slug], lock_held=True)
+            else:
+                report = await store.load(folder, slugs=[slug], only_changed=False,
+                                          lock_held=True)
+        except SheetError as exc:
+            undo()
+            outcome = ReloadOutcome("refused", scope, False, problems=exc.problems)
+        except StoreError as exc:
+            undo()
+            outcome = ReloadOutcome("failed", scope, False, error=str(exc))
+        except BaseException:
+            undo()
+            raise
+        else:
+            outcome = ReloadOutcome("applied" if report.changed_anything else "unchanged",
+                                    scope, False, report=report, seconds=report.seconds)
+    if not await _record(store, requester, outcome):
+        outcome = dataclasses.replace(outcome, audited=False)
     return outcome
 
 

@@ -41,6 +41,13 @@ DEFAULT_REVIEW = REVIEWED
 # storage.model.TitleSource and QuestionAbout: absent means a headline, a news question.
 DEFAULT_TITLE_SOURCE = HEADLINE
 DEFAULT_ABOUT = NEWS
+# What the drafter writes at the top of a sheet; publishing the draft (the editors' desk) replaces
+# it with who published it and when.
+DRAFT_HEADER = """\
+# Fact sheet DRAFTED BY MACHINE from article.txt beside this file. Nobody has reviewed it yet.
+# Review every entry against the article, settle or delete each `unsure` line, then change
+# review = "draft" to review = "reviewed". Format: docs/fact-sheets.md.
+"""
 
 # Every entry may say what its author (usually the drafter) was unsure of, for the reviewer:
 # free text, never shown as a fact.

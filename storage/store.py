@@ -27,15 +27,16 @@ class Store(Connections):
         return self.write_lock.locked()
 
     async def load(self, root: Path, *, only_changed: bool = True, dry_run: bool = False,
-                   slugs: Sequence[str] | None = None) -> LoadReport:
+                   slugs: Sequence[str] | None = None, lock_held: bool = False) -> LoadReport:
         """Validate the sheets under ``root`` and replace their facts in one transaction
         (storage.load.pipeline.Loader.load)."""
         return await self.loader.load(root, only_changed=only_changed, dry_run=dry_run,
-                                      slugs=slugs)
+                                      slugs=slugs, lock_held=lock_held)
 
-    async def remove(self, slugs: Sequence[str], *, dry_run: bool = False) -> LoadReport:
+    async def remove(self, slugs: Sequence[str], *, dry_run: bool = False,
+                     lock_held: bool = False) -> LoadReport:
         """Stop serving the stored articles ``slugs`` (storage.load.pipeline.Loader.remove)."""
-        return await self.loader.remove(slugs, dry_run=dry_run)
+        return await self.loader.remove(slugs, dry_run=dry_run, lock_held=lock_held)
 
     async def close(self) -> None:
         await self.names.stop()

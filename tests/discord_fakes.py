@@ -423,10 +423,11 @@ class Harness:
         choices: list[dict[str, Any]] = callbacks[0].json["data"]["choices"]
         return choices
 
-    async def click(self, message: dict[str, Any], custom_id: str,
-                    user_id: int = REPORTER_ID) -> list[Request]:
+    async def click(self, message: dict[str, Any], custom_id: str, user_id: int = REPORTER_ID,
+                    permissions: int = MEMBER_PERMISSIONS) -> list[Request]:
         return await self.dispatch(interaction_payload(
-            3, {"custom_id": custom_id, "component_type": 2}, user_id, message=message))
+            3, {"custom_id": custom_id, "component_type": 2}, user_id, permissions=permissions,
+            message=message))
 
 
 async def start_bot(settings: Settings, monkeypatch: pytest.MonkeyPatch, token: str = TOKEN,

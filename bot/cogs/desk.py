@@ -4,13 +4,14 @@ only, checked when the command runs; every answer is private to the editor."""
 from __future__ import annotations
 
 import io
+from typing import Any
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
 from bot.base import BaseBot, Interaction
-from bot.checks import moderator_only
+from bot.checks import NotModerator, moderator_only
 from bot.cogs.options import slash
 from bot.commands import command_at
 from bot.confirm import Act, Confirm
@@ -29,6 +30,7 @@ from bot.render_desk import (
     sheet_view,
 )
 from bot.respond import send, within_deadline
+from storage.desk import Outcome
 from storage.sheets import FACTS_FILE, TEXT_FILE
 
 
@@ -43,7 +45,7 @@ class Attached:
         return await read_text(self.attachment, self.what)
 
 
-def editor(interaction: Interaction) -> Editor:
+def editor(interaction: discord.Interaction[Any]) -> Editor:
     user = interaction.user
     return Editor(user.id, interaction.guild_id, getattr(user, "display_name", user.name))
 
@@ -54,25 +56,39 @@ def text_file(content: str, name: str) -> discord.File:
 
 async def confirm(interaction: Interaction, card: View, *, title: str, label: str,
                   act: Act, action: str, slug: str, desk: Desk) -> None:
-    """The card, with a button that acts and one that cancels (both audited)."""
-    who = editor(interaction)
+    """The card, with a button that acts and one that cancels; what happens to the card
+    (cancelled, expired, another member's click) is audited."""
 
-    async def closed(outcome: str) -> None:
-        await desk.note(who, action, slug, "cancelled" if outcome == "cancelled" else "expired")
+    async def audit(clicked: Interaction, outcome: Outcome, detail: str | None) -> None:
+        await desk.note(editor(clicked), action, slug, outcome, detail)
 
-    view = Confirm(interaction, title=title, label=label, act=act, closed=closed)
+    view = Confirm(interaction, title=title, label=label, act=act, audit=audit)
     await send(interaction, embed=pages(card)[0], view=view, ephemeral=True)
+
+
+class DeskGroup(commands.GroupCog):
+    """What both desk groups share: the desk, and refused members in its audit trail."""
+
+    def __init__(self, desk: Desk) -> None:
+        self.desk = desk
+        super().__init__()
+
+    async def cog_app_command_error(self, interaction: discord.Interaction[Any],
+                                    error: app_commands.AppCommandError) -> None:
+        # The member is told by the one error mapping (bot.errors); this only records it.
+        if isinstance(error, NotModerator) and interaction.command is not None:
+            article = getattr(interaction.namespace, "article", None)
+            await self.desk.note(editor(interaction), interaction.command.name,
+                                 article if isinstance(article, str) else None, "refused",
+                                 "not a moderator")
 
 
 # Hidden from members by default, and never in direct messages: set on the group, as Discord
 # keeps permissions and contexts per top-level command only. Each command checks again.
 @app_commands.guild_only()
 @app_commands.default_permissions(manage_guild=True)
-class ArticleDesk(commands.GroupCog, group_name="article",
+class ArticleDesk(DeskGroup, group_name="article",
                   group_description=command_at("article").description):
-    def __init__(self, desk: Desk) -> None:
-        self.desk = desk
-        super().__init__()
 
     @slash("article add")
     @moderator_only
@@ -95,8 +111,8 @@ class ArticleDesk(commands.GroupCog, group_name="article",
     @slash("article remove")
     @moderator_only
     async def remove(self, interaction: Interaction, article: str) -> None:
-        removal = await within_deadline(interaction, self.desk.propose_remove(article),
-                                        ephemeral=True)
+        removal = await within_deadline(
+            interaction, self.desk.propose_remove(editor(interaction), article), ephemeral=True)
 
         async def act(clicked: Interaction) -> View:
             return removed_view(await self.desk.remove(editor(clicked), removal), DISCORD)
@@ -108,11 +124,8 @@ class ArticleDesk(commands.GroupCog, group_name="article",
 
 @app_commands.guild_only()
 @app_commands.default_permissions(manage_guild=True)
-class SheetDesk(commands.GroupCog, group_name="sheet",
+class SheetDesk(DeskGroup, group_name="sheet",
                 group_description=command_at("sheet").description):
-    def __init__(self, desk: Desk) -> None:
-        self.desk = desk
-        super().__init__()
 
     @slash("sheet get")
     @moderator_only

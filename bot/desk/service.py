@@ -12,27 +12,27 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import re
 import tomllib
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, Literal, Protocol
+from typing import Any, Literal, Protocol, TypeVar
 
 from bot.desk.errors import DeskError, SheetRefused
 from bot.desk.files import (
     archive_folder,
     create_article,
-    discard_article,
     mark_reviewed,
     read_sheet_text,
+    same_line_endings,
     split_version_line,
     staged,
     version_id,
     with_version_line,
-    write_atomically,
 )
 from bot.draft import DRAFT_EXTRA, archive_actors
 from storage.db import StoreError
@@ -49,8 +49,15 @@ from storage.desk import (
     versions,
 )
 from storage.load import LoadReport
-from storage.reload import ReloadOutcome, Requester, reload
-from storage.sheets import FACTS_FILE, TEXT_FILE, SheetError, parse_toml, toml_problem
+from storage.reload import ReloadOutcome, Requester, change_and_load
+from storage.sheets import (
+    FACTS_FILE,
+    TEXT_FILE,
+    SheetError,
+    parse_toml,
+    toml_problem,
+    write_atomically,
+)
 from storage.store import Store
 from storage.text import fold_name
 
@@ -59,6 +66,8 @@ log = logging.getLogger(__name__)
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_SLUG = 64
 ProposalAction = Literal["put", "revert"]
+HISTORY_SHOWN = 25
+T = TypeVar("T")
 
 
 class Upload(Protocol):
@@ -138,8 +147,9 @@ class Removed:
 class History:
     slug: str
     title: str | None    # None: the article is no longer served
-    versions: list[SheetVersion]
+    versions: list[SheetVersion]  # the newest HISTORY_SHOWN, newest first
     current: int | None  # the version the sheet on disk is
+    total: int = 0       # versions kept in all
 
 
 @dataclass
@@ -160,7 +170,17 @@ class Desk:
     def __init__(self, store: Store, seeds: Path) -> None:
         self.store = store
         self.seeds = seeds.resolve()
-        self.lock = asyncio.Lock()  # one desk write at a time, from check to load
+        self.lock = asyncio.Lock()  # one desk action at a time, from its check to its version
+        self._finishing: set[asyncio.Task[Any]] = set()
+
+    async def _to_the_end(self, work: Coroutine[Any, Any, T]) -> T:
+        """Run an action that changes files to its end even if the command waiting for it is
+        cancelled (the bot shutting down mid-Apply): its files, its load, its version and its
+        audit row stay together."""
+        task = asyncio.ensure_future(work)
+        self._finishing.add(task)
+        task.add_done_callback(self._finishing.discard)
+        return await asyncio.shield(task)
 
     # --- the audit trail -------------------------------------------------------------------
     @asynccontextmanager
@@ -172,8 +192,8 @@ class Desk:
         except DeskError as exc:
             await self.note(who, action, act.slug, "refused", str(exc))
             raise
-        except Exception as exc:
-            await self.note(who, action, act.slug, "failed", f"{type(exc).__name__}: {exc}")
+        except BaseException as exc:  # a failure, or the command cancelled
+            await self.note(who, action, act.slug, "failed", type(exc).__name__)
             raise
         await self.note(who, action, act.slug, act.outcome, act.detail)
 
@@ -196,11 +216,13 @@ class Desk:
             located = await locate(self.store, keys[0]) if len(keys) == 1 else None
         return located
 
-    async def _editable(self, query: str) -> Located:
+    async def _editable(self, query: str, act: _Act | None = None) -> Located:
         located = await self._resolve(query)
         if located is None:
             raise DeskError(f"No article has the slug {_shown(query)}; pick one from the list "
                             "as you type (/articles lists them all).")
+        if act is not None:
+            act.slug = located.slug
         slug, folder = located.slug, located.folder
         if not folder.resolve().is_relative_to(self.seeds):
             raise DeskError(f"{slug} was loaded from outside the seeds folder; edit it where it "
@@ -214,8 +236,9 @@ class Desk:
         try:
             return read_sheet_text(located.folder)
         except (OSError, UnicodeDecodeError) as exc:
-            raise DeskError(f"The sheet of {located.slug} on disk cannot be read ({exc}); "
-                            "fix it on the server. Nothing changed.") from None
+            reason = exc.strerror if isinstance(exc, OSError) else "it is not UTF-8"
+            raise DeskError(f"The sheet of {located.slug} on the server cannot be read "
+                            f"({reason}); nothing changed.") from None
 
     # --- /article add ----------------------------------------------------------------------
     async def add(self, who: Editor, upload: Upload, *, slug: str | None = None,
@@ -238,26 +261,32 @@ class Desk:
                     lambda name: known.get(fold_name(name)))
             except drafting.DraftError as exc:
                 raise DeskError(f"{exc}. Nothing changed.") from None
-            slug = str(parse_toml(report.toml)["article"]["slug"])
-            act.slug = slug
-            async with self.lock:
-                await self._free(slug)
-                try:
-                    folder = await asyncio.to_thread(create_article, self.seeds, slug, text,
-                                                     report.toml)
-                except FileExistsError:
-                    raise DeskError(_taken(slug)) from None
-                outcome = await reload(self.store, folder, who.requester, article=slug)
-                if not outcome.ok:
-                    discard_article(folder)
-                    raise _not_loaded(outcome, "the article was not added")
-                number = await self._keep(slug, report.toml, "add", who, outcome)
-            located = await locate(self.store, slug)
-            act.detail = ", ".join(f"{n} {kind}" for kind, n in report.counts.items())
-            return Added(slug, located.title if located else slug,
-                         with_version_line(report.toml), dict(report.counts),
-                         list(report.quotes), list(report.unsure), list(report.dropped),
-                         outcome, number)
+            act.slug = str(parse_toml(report.toml)["article"]["slug"])
+            return await self._to_the_end(self._add(who, act, text, report))
+
+    async def _add(self, who: Editor, act: _Act, text: str, report: Any) -> Added:
+        slug = act.slug
+        assert slug is not None
+        async with self.lock:
+            await self._free(slug)
+            folder = self.seeds / slug
+            stamp = self.store.clock().strftime("%Y%m%dT%H%M%SZ") + "-not-loaded"
+            try:
+                outcome = await change_and_load(
+                    self.store, folder, who.requester, slug=slug,
+                    change=lambda: create_article(self.seeds, slug, text, report.toml),
+                    undo=lambda: archive_folder(self.seeds, folder, stamp))
+            except FileExistsError:
+                raise DeskError(_taken(slug)) from None
+            if not outcome.ok:
+                raise _not_loaded(outcome, "the article was not added (its files are in "
+                                  "the seeds folder's .archive)")
+            number = await self._keep(slug, report.toml, "add", who, outcome)
+        located = await locate(self.store, slug)
+        act.detail = ", ".join(f"{n} {kind}" for kind, n in report.counts.items())
+        return Added(slug, located.title if located else slug, with_version_line(report.toml),
+                     dict(report.counts), list(report.quotes), list(report.unsure),
+                     list(report.dropped), outcome, number)
 
     async def _free(self, slug: str) -> None:
         if (self.seeds / slug).exists() or await locate(self.store, slug) is not None:
@@ -273,9 +302,7 @@ class Desk:
     # --- /sheet put, /sheet revert: propose, then apply ---------------------------------------
     async def propose_put(self, who: Editor, upload: Upload, *, slug: str | None = None,
                           overwrite: bool = False) -> Proposal:
-        async with self._audited(who, "put", slug) as act:
-            if slug is not None:
-                slug = slug.strip()
+        async with self._audited(who, "put", slug.strip() if slug else None) as act:
             uploaded = await upload.text()
             base, content = split_version_line(uploaded)
             try:
@@ -289,13 +316,14 @@ class Desk:
                 raise DeskError("This sheet has no [article] slug; say which article it is "
                                 "for with article:. Nothing changed.")
             act.slug = wanted
-            located = await self._editable(wanted)
-            act.slug = slug = located.slug
+            located = await self._editable(wanted, act)
+            slug = located.slug
             if named is not None and named != slug:
                 raise DeskError(f"This sheet is for {_shown(named)} (its [article] slug), not "
                                 f"{slug!r}; a sheet cannot move to another article. "
                                 "Nothing changed.")
             current = self._current(located)
+            content = same_line_endings(content, current)
             if base is None and not overwrite:
                 raise DeskError(
                     "This file does not say which version of the sheet it was edited from (its "
@@ -306,26 +334,36 @@ class Desk:
                 raise DeskError(await self._stale(slug, base, current))
             if content == current:
                 raise DeskError(f"This is the sheet of {slug} as it stands; nothing to change.")
-            act.detail = "checked; waiting for Apply"
-            return await self._propose("put", located, uploaded, content, version_id(current))
+            proposal = await self._propose("put", located, uploaded, content, current)
+            act.outcome, act.detail = "checked", "diff shown; waiting for Apply"
+            return proposal
 
     async def propose_revert(self, who: Editor, slug: str, number: int) -> Proposal:
         async with self._audited(who, "revert", slug) as act:
-            located = await self._editable(slug)
-            act.slug = slug = located.slug
+            located = await self._editable(slug, act)
+            slug = located.slug
+            found = await versions(self.store, slug, limit=None)
+            wanted = next((v for v in found if v.version == number), None)
             content = await version_content(self.store, slug, number)
-            if content is None:
+            if wanted is None or content is None:
                 raise DeskError(f"{slug} has no version {number}; /sheet history lists them.")
+            readded = next((v.version for v in found if v.action == "add"), 0)
+            if number < readded:
+                raise DeskError(f"Version {number} belongs to an earlier article with the slug "
+                                f"{slug}, removed before this one was added (version "
+                                f"{readded}); nothing changed.")
             current = self._current(located)
+            content = same_line_endings(content, current)
             if content == current:
                 raise DeskError(f"Version {number} is the sheet of {slug} as it stands; "
                                 "nothing to revert.")
-            act.detail = f"version {number} checked; waiting for Apply"
-            return await self._propose("revert", located, content, content, version_id(current),
-                                       restoring=number)
+            proposal = await self._propose("revert", located, content, content, current,
+                                           restoring=number)
+            act.outcome, act.detail = "checked", f"version {number}: diff shown; waiting for Apply"
+            return proposal
 
     async def _propose(self, action: ProposalAction, located: Located, shown: str, content: str,
-                       base: str, restoring: int | None = None) -> Proposal:
+                       current: str, restoring: int | None = None) -> Proposal:
         """Check ``shown`` (the file as the editor has it: its lines are the ones problems
         name) against the article's text, and diff it against the stored facts."""
         text = (located.folder / TEXT_FILE).read_text(encoding="utf-8")
@@ -337,38 +375,45 @@ class Desk:
         if located.slug not in report.loaded:
             raise DeskError(f"This sheet no longer has the slug {located.slug!r}; an "
                             "article's slug never changes. Nothing changed.")
-        return Proposal(action, located.slug, located.title, content, base, report, restoring)
+        return Proposal(action, located.slug, located.title, content, version_id(current),
+                        report, restoring)
 
     async def apply(self, who: Editor, proposal: Proposal) -> Applied:
-        async with self._audited(who, proposal.action, proposal.slug) as act:
-            async with self.lock:
-                located = await self._editable(proposal.slug)
-                current = self._current(located)
-                if version_id(current) != proposal.base:
-                    raise DeskError(await self._stale(proposal.slug, proposal.base, current,
-                                                      applying=True))
-                outcome, number = await self._replace(who, located, current, proposal.content,
-                                                      proposal.action)
+        return await self._to_the_end(self._apply(who, proposal))
+
+    async def _apply(self, who: Editor, proposal: Proposal) -> Applied:
+        async with self._audited(who, proposal.action, proposal.slug) as act, self.lock:
+            located = await self._editable(proposal.slug)
+            current = self._current(located)
+            if version_id(current) != proposal.base:
+                raise DeskError(await self._stale(proposal.slug, proposal.base, current,
+                                                  applying=True))
+            outcome, number = await self._replace(who, located, current, proposal.content,
+                                                  proposal.action)
             act.detail = _applied_detail(outcome, number, proposal.restoring)
             return Applied(proposal.action, proposal.slug, outcome, number, proposal.restoring)
 
     async def _replace(self, who: Editor, located: Located, current: str, content: str,
                        action: VersionAction) -> tuple[ReloadOutcome, int | None]:
-        """Under the desk's lock: keep the sheet being replaced, write the new one, load it;
-        a refused load puts the previous file back."""
-        await record_version(self.store, located.slug, current, "found", None)
+        """Under the desk's lock: keep the sheet being replaced, then write the new one and
+        load it as one step (storage.reload.change_and_load); a refused load puts the
+        previous file back."""
+        slug = located.slug
+        await record_version(self.store, slug, current, "found", None)
         path = located.folder / FACTS_FILE
-        await asyncio.to_thread(write_atomically, path, content)
-        try:
-            outcome = await reload(self.store, located.folder, who.requester,
-                                   article=located.slug)
-        except BaseException:
-            write_atomically(path, current)  # also when cancelled: no await before it is back
-            raise
+
+        def write() -> None:
+            if read_sheet_text(located.folder) != current:  # changed on disk just now
+                raise DeskError(f"The sheet of {slug} changed on the server while this was "
+                                "being applied; get it again. Nothing changed.")
+            write_atomically(path, content)
+
+        outcome = await change_and_load(self.store, located.folder, who.requester, slug=slug,
+                                        change=write,
+                                        undo=lambda: write_atomically(path, current))
         if not outcome.ok:
-            await asyncio.to_thread(write_atomically, path, current)
             raise _not_loaded(outcome, "the previous sheet is back in place")
-        return outcome, await self._keep(located.slug, content, action, who, outcome)
+        return outcome, await self._keep(slug, content, action, who, outcome)
 
     async def _keep(self, slug: str, content: str, action: VersionAction, who: Editor,
                     outcome: ReloadOutcome) -> int | None:
@@ -397,20 +442,20 @@ class Desk:
 
     # --- /article publish -------------------------------------------------------------------
     async def publish(self, who: Editor, slug: str) -> Applied:
-        async with self._audited(who, "publish", slug) as act:
-            async with self.lock:
-                located = await self._editable(slug)
-                act.slug = slug = located.slug
-                current = self._current(located)
-                day = self.store.clock().date().isoformat()
-                content = mark_reviewed(current, who.signature, day)
-                if content is None:
-                    raise DeskError(f"{slug} is not a draft (its sheet has no review = "
-                                    "\"draft\" line): nothing to publish.")
-                outcome, number = await self._replace(who, located, current, content,
-                                                      "publish")
+        return await self._to_the_end(self._publish(who, slug))
+
+    async def _publish(self, who: Editor, slug: str) -> Applied:
+        async with self._audited(who, "publish", slug) as act, self.lock:
+            located = await self._editable(slug, act)
+            current = self._current(located)
+            day = self.store.clock().date().isoformat()
+            content = mark_reviewed(current, who.signature, day)
+            if content is None:
+                raise DeskError(f"{located.slug} is not a draft (its [article] table has no "
+                                "review = \"draft\" line): nothing to publish.")
+            outcome, number = await self._replace(who, located, current, content, "publish")
             act.detail = _applied_detail(outcome, number, None)
-            return Applied("publish", slug, outcome, number)
+            return Applied("publish", located.slug, outcome, number)
 
     # --- /sheet history ---------------------------------------------------------------------
     async def history(self, query: str) -> History:
@@ -418,38 +463,51 @@ class Desk:
         slug = located.slug if located else query.strip()
         current = None
         if located is not None and (located.folder / FACTS_FILE).is_file():
-            try:
-                # The sheet as it is now counts as a version, edited on disk or not.
-                current = await record_version(self.store, slug, self._current(located),
-                                               "found", None)
-            except (DeskError, StoreError):
-                current = None
-        found = await versions(self.store, slug)
+            async with self.lock:  # never while an apply has its new file on disk
+                try:
+                    # The sheet as it is now counts as a version, edited on disk or not.
+                    current = await record_version(self.store, slug, self._current(located),
+                                                   "found", None)
+                except (DeskError, StoreError):
+                    current = None
+        found = await versions(self.store, slug, limit=None)
         if located is None and not found:
             raise DeskError(f"No article has the slug {_shown(slug)}; /articles lists them.")
-        return History(slug, located.title if located else None, found, current)
+        return History(slug, located.title if located else None, found[:HISTORY_SHOWN],
+                       current, len(found))
 
     # --- /article remove ---------------------------------------------------------------------
-    async def propose_remove(self, slug: str) -> Removal:
-        located = await self._editable(slug)
-        return Removal(slug, located.title, await self.store.remove([slug], dry_run=True))
+    async def propose_remove(self, who: Editor, slug: str) -> Removal:
+        async with self._audited(who, "remove", slug) as act:
+            located = await self._editable(slug, act)
+            report = await self.store.remove([located.slug], dry_run=True)
+            act.outcome, act.detail = "checked", "waiting for Remove"
+            return Removal(located.slug, located.title, report)
 
     async def remove(self, who: Editor, removal: Removal) -> Removed:
-        async with self._audited(who, "remove", removal.slug) as act:
-            async with self.lock:
-                located = await self._editable(removal.slug)
-                await record_version(self.store, located.slug, self._current(located),
-                                     "found", None)
-                stamp = self.store.clock().strftime("%Y%m%dT%H%M%SZ")
-                archived = archive_folder(self.seeds, located.folder, stamp)
-                try:
-                    report = await self.store.remove([located.slug])
-                except BaseException:
-                    archived.rename(located.folder)  # still served: its files go back
-                    raise
-            where = str(archived.relative_to(self.seeds))
+        return await self._to_the_end(self._remove(who, removal))
+
+    async def _remove(self, who: Editor, removal: Removal) -> Removed:
+        async with self._audited(who, "remove", removal.slug) as act, self.lock:
+            located = await self._editable(removal.slug)
+            await record_version(self.store, located.slug, self._current(located),
+                                 "found", None)
+            stamp = self.store.clock().strftime("%Y%m%dT%H%M%SZ")
+            moved: list[Path] = []
+
+            def move_back() -> None:
+                for path in moved:
+                    os.rename(path, located.folder)
+
+            outcome = await change_and_load(
+                self.store, located.folder, who.requester, slug=located.slug, remove=True,
+                change=lambda: moved.append(archive_folder(self.seeds, located.folder, stamp)),
+                undo=move_back)
+            if not outcome.ok or outcome.report is None:
+                raise _not_loaded(outcome, "its files are back in place")
+            where = str(moved[0].relative_to(self.seeds))
             act.detail = f"files moved to {where}"
-            return Removed(located.slug, located.title, where, report)
+            return Removed(located.slug, located.title, where, outcome.report)
 
 
 def _draft(draft_folder: Drafter, text: str, fields: dict[str, object],

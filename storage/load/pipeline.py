@@ -74,7 +74,7 @@ class Loader:
         return self.conns.writer
 
     async def load(self, root: Path, *, only_changed: bool = True, dry_run: bool = False,
-                   slugs: Sequence[str] | None = None) -> LoadReport:
+                   slugs: Sequence[str] | None = None, lock_held: bool = False) -> LoadReport:
         """Validate the sheets under ``root`` and replace their facts in one transaction.
 
         ``only_changed`` skips folders whose files are unchanged: their file stamp (sizes,
@@ -91,9 +91,13 @@ class Loader:
         is written), so memory does not grow with the archive; a problem anywhere still
         refuses the whole load: the remaining sheets are checked, so that every problem is
         reported, and the transaction is rolled back.
+
+        ``lock_held``: the caller holds the store's write lock already (it changes the files
+        and loads them as one step: storage.reload.change_and_load).
         """
         started = time.perf_counter()
-        async with self.conns.write_lock, memory.no_full_collections(), self._releasing_memory():
+        async with _unless(lock_held, self.conns.write_lock), memory.no_full_collections(), \
+                self._releasing_memory():
             self._index_changes, self._data_version_now = set(), None
             stored, articles = await self._stored_articles()
             loaded_at = self.conns.clock().isoformat(timespec="seconds")
@@ -117,12 +121,13 @@ class Loader:
                           unchanged=unchanged, removed=removed, dry_run=dry_run,
                           seconds=time.perf_counter() - started)
 
-    async def remove(self, slugs: Sequence[str], *, dry_run: bool = False) -> LoadReport:
+    async def remove(self, slugs: Sequence[str], *, dry_run: bool = False,
+                     lock_held: bool = False) -> LoadReport:
         """Stop serving the stored articles ``slugs`` (their files are the caller's business):
         their facts deleted in one transaction, each removal in the changes the digest reads.
-        Slugs not stored are ignored."""
+        Slugs not stored are ignored. ``lock_held`` as for load."""
         started = time.perf_counter()
-        async with self.conns.write_lock:
+        async with _unless(lock_held, self.conns.write_lock):
             self._index_changes, self._data_version_now = set(), None
             _, articles = await self._stored_articles()
             loaded_at = self.conns.clock().isoformat(timespec="seconds")
@@ -350,6 +355,10 @@ class Loader:
             await db.executemany(
                 "INSERT INTO changes (at, article, kind, fact_id, change, old, new) "
                 "VALUES (?,?,?,?,?,?,?)", changes)
+
+
+def _unless(held: bool, lock: asyncio.Lock) -> contextlib.AbstractAsyncContextManager[object]:
+    return contextlib.nullcontext() if held else lock
 
 
 def _data_version_on(conn: sqlite3.Connection) -> int:

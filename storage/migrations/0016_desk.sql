@@ -20,7 +20,8 @@ CREATE TABLE desk_log (
     guild_id  INTEGER,
     action    TEXT NOT NULL,      -- add, put, publish, revert, remove, get, history
     article   TEXT,
-    outcome   TEXT NOT NULL CHECK (outcome IN ('done', 'refused', 'failed', 'cancelled', 'expired')),
+    outcome   TEXT NOT NULL CHECK (outcome IN ('done', 'checked', 'refused', 'failed', 'cancelled',
+                                         'expired')),  -- checked: a diff shown, waiting for Apply
     detail    TEXT                -- what was done, or why not
 );
 CREATE INDEX desk_log_by_time ON desk_log(at);

@@ -172,9 +172,9 @@ def scan_names(conn: sqlite3.Connection, entity: str) -> NameIndex:
             for folded in article_names(key, shown):
                 keys.setdefault(folded, set()).add(key)
     else:
-        order = {slug: (published is not None, published or "", loaded_at) for
-                 slug, published, loaded_at in plain_rows(
-                     conn, "SELECT slug, published, loaded_at FROM articles")}
+        order = {slug: (review == "reviewed", published is not None, published or "",
+                        loaded_at) for slug, review, published, loaded_at in plain_rows(
+                     conn, "SELECT slug, review, published, loaded_at FROM articles")}
         table = "actors" if entity == "actor" else "topics"
         shown_in = {(article, key): name for article, key, name
                     in plain_rows(conn, f"SELECT article, key, name FROM {table}")}
@@ -182,8 +182,9 @@ def scan_names(conn: sqlite3.Connection, entity: str) -> NameIndex:
                                             "WHERE entity = ? ORDER BY folded, article, key",
                                       (entity,))
                 if (r[0], r[1]) in shown_in and r[0] in order]
-        # Undated first, then oldest to newest: the newest dated article's name wins, as in
-        # who(). (sort is stable: names of equally dated articles keep the folded order.)
+        # Drafts first, then undated, then oldest to newest: the newest dated reviewed
+        # article's name wins, as in who(); a draft's only where no reviewed article names
+        # the key. (sort is stable: names of equally dated articles keep the folded order.)
         rows.sort(key=lambda r: order[r[0]])
         for article, key, folded in rows:
             display[key] = shown_in[(article, key)]

@@ -18,8 +18,10 @@ from storage.names.index import ENTITIES, article_names
 from storage.rows import ARTICLE_REVIEW
 from storage.text import fold_name
 
-# A candidate for the name a key is shown by: (dated, published, loaded_at, top, article, name).
-_Shown = tuple[int, str, str, str, str, str]
+# A candidate for the name a key is shown by, best first: (reviewed, dated, published,
+# loaded_at, top, article, name); a reviewed article's name beats any draft's.
+_Shown = tuple[int, int, str, str, str, str, str]
+_RANK = 6  # the ranking part of a _Shown: all but the name
 _ENTITY_TABLE = {"actor": "actors", "topic": "topics"}
 
 
@@ -43,7 +45,8 @@ def update_directory(conn: sqlite3.Connection, replaced: Sequence[str],
         for slug, title in plain_rows(conn, f"SELECT slug, title FROM articles WHERE slug IN ({marks})",
                                 tuple(chunk)):
             old += [(slug, "article", slug, folded) for folded in article_names(slug, title)]
-    dates = {r[0]: (int(r[4] is not None), r[4] or "", r[10]) for r in rows["articles"]}
+    dates = {r[0]: (int(r[ARTICLE_REVIEW] == REVIEWED), int(r[4] is not None), r[4] or "", r[10])
+             for r in rows["articles"]}
     shown_in = {("actor", r[0], r[1]): r[2] for r in rows["actors"]}
     shown_in.update({("topic", r[0], r[1]): r[2] for r in rows["topics"]})
     new = [(r[0], r[1], r[2], r[4]) for r in rows["names"]
@@ -71,34 +74,35 @@ def update_directory(conn: sqlite3.Connection, replaced: Sequence[str],
     # The shown name: the best of the current one (if its article stays) and the new rows.
     offered: dict[tuple[str, str], _Shown] = {}
     for article, entity, key, folded in new:
-        dated, published, loaded_at = dates[article]
+        reviewed, dated, published, loaded_at = dates[article]
         mine = offered.get((entity, key))
-        candidate = (dated, published, loaded_at, folded, article,
+        candidate = (reviewed, dated, published, loaded_at, folded, article,
                      shown_in[(entity, article, key)])
-        if mine is None or candidate[:5] > mine[:5]:
+        if mine is None or candidate[:_RANK] > mine[:_RANK]:
             offered[(entity, key)] = candidate
     touched = {(entity, key) for _, entity, key, _ in old} | set(offered)
     current = _current_shown(conn, touched)
     for entity, key in sorted(touched):
         now = current.get((entity, key))
         mine = offered.get((entity, key))
-        if now is None or now[4] not in gone:
+        if now is None or now[5] not in gone:
             best = now
-        elif mine is not None and mine[:5] >= now[:5]:
+        elif mine is not None and mine[:_RANK] >= now[:_RANK]:
             best = mine  # it beats the old best, so every stored one: no need to read them
         else:
             best = _best_stored(conn, entity, key, gone)
-        if mine is not None and (best is None or mine[:5] > best[:5]):
+        if mine is not None and (best is None or mine[:_RANK] > best[:_RANK]):
             best = mine
         if best is None:
             conn.execute("DELETE FROM name_shown WHERE entity = ? AND key = ?", (entity, key))
             if now is not None:
                 changed.add(entity)
         elif best != now:
-            conn.execute("INSERT OR REPLACE INTO name_shown (entity, key, name, article, dated, "
-                         "published, loaded_at, top) VALUES (?,?,?,?,?,?,?,?)",
-                         (entity, key, best[5], best[4], *best[:4]))
-            if now is None or now[5] != best[5]:  # shown by another name
+            conn.execute("INSERT OR REPLACE INTO name_shown (entity, key, name, article, "
+                         "reviewed, dated, published, loaded_at, top) "
+                         "VALUES (?,?,?,?,?,?,?,?,?)",
+                         (entity, key, best[6], best[5], *best[:5]))
+            if now is None or now[6] != best[6]:  # shown by another name
                 changed.add(entity)
     return changed
 
@@ -146,11 +150,12 @@ def _current_shown(conn: sqlite3.Connection, touched: Iterable[tuple[str, str]]
         by_entity.setdefault(entity, []).append(key)
     for entity, keys in by_entity.items():
         for chunk in chunks(keys):
-            for key, name, article, dated, published, loaded_at, top in plain_rows(
-                    conn, f"SELECT key, name, article, dated, published, loaded_at, top "
-                          f"FROM name_shown WHERE entity = ? AND key IN "
+            for key, name, article, reviewed, dated, published, loaded_at, top in plain_rows(
+                    conn, f"SELECT key, name, article, reviewed, dated, published, loaded_at, "
+                          f"top FROM name_shown WHERE entity = ? AND key IN "
                           f"({','.join('?' * len(chunk))})", (entity, *chunk)):
-                found[(entity, key)] = (dated, published, loaded_at, top, article, name)
+                found[(entity, key)] = (reviewed, dated, published, loaded_at, top, article,
+                                        name)
     return found
 
 
@@ -162,23 +167,24 @@ def _best_stored(conn: sqlite3.Connection, entity: str, key: str, gone: set[str]
     table = _ENTITY_TABLE.get(entity)
     if table is None:  # an article's name is its own title; a replaced one comes back in rows
         return None
-    stored = [(int(published is not None), published or "", loaded_at, article, name)
-              for article, name, published, loaded_at in plain_rows(
-                  conn, f"SELECT x.article, x.name, ar.published, ar.loaded_at FROM {table} x "
-                        f"JOIN articles ar INDEXED BY articles_by_date ON ar.slug = x.article "
-                        f"WHERE x.key = ?", (key,))
+    stored = [(int(review == REVIEWED), int(published is not None), published or "",
+               loaded_at, article, name)
+              for article, name, review, published, loaded_at in plain_rows(
+                  conn, f"SELECT x.article, x.name, ar.review, ar.published, ar.loaded_at "
+                        f"FROM {table} x JOIN articles ar INDEXED BY articles_by_date "
+                        f"ON ar.slug = x.article WHERE x.key = ?", (key,))
               if article not in gone]
     stored.sort(reverse=True)
-    # The newest date first; among equal dates, the greatest top (read for those only).
-    for _, group in itertools.groupby(stored, key=lambda s: s[:3]):
-        tops = []
-        for dated, published, loaded_at, article, name in group:
+    # Reviewed first, then the newest date; among equals, the greatest top (read for those).
+    for _, group in itertools.groupby(stored, key=lambda s: s[:4]):
+        tops: list[_Shown] = []
+        for reviewed, dated, published, loaded_at, article, name in group:
             row = plain_rows(conn, "SELECT max(folded) FROM names WHERE article = ? "
                              "AND +entity = ? AND +key = ?", (article, entity, key))
             if row and row[0][0] is not None:
-                tops.append((dated, published, loaded_at, row[0][0], article, name))
+                tops.append((reviewed, dated, published, loaded_at, row[0][0], article, name))
         if tops:
-            return max(tops, key=lambda s: s[:5])
+            return max(tops, key=lambda s: s[:_RANK])
     return None
 
 

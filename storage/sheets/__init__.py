@@ -17,6 +17,7 @@ from storage.sheets.files import (
     content_hash,
     discover,
     file_stamp,
+    write_atomically,
 )
 from storage.sheets.problems import Problem, SheetError, suggest
 from storage.sheets.quoting import quote_spans, quoted_passages
@@ -32,4 +33,4 @@ from storage.sheets.read import (
 __all__ = ["FACTS_FILE", "TEXT_FILE", "Problem", "SheetError", "article_folder_names",
            "content_hash", "discover", "duplicate_slugs", "file_stamp", "parse_toml",
            "quote_spans", "quoted_passages", "read_sheet", "read_sheets", "review_state",
-           "suggest", "toml_problem"]
+           "suggest", "toml_problem", "write_atomically"]

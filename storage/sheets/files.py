@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import secrets
 from pathlib import Path
 
 FACTS_FILE = "facts.toml"
@@ -89,3 +90,27 @@ def article_folder_names(root: Path) -> list[str]:
                     or os.path.exists(os.path.join(entry.path, TEXT_FILE))):
                 found.append(entry.name)
     return sorted(found)
+
+
+def write_atomically(path: Path, content: str) -> None:
+    """Write beside, flush to disk, then rename over: a reader (a load, git, an editor) sees
+    the old file or the new one, never half of one, even if the machine stops mid-write. The
+    file keeps the permissions of the one it replaces (a new one gets the umask's), so a
+    newsroom's git or shell user reads it as before."""
+    try:
+        mode: int | None = os.stat(path).st_mode & 0o7777
+    except FileNotFoundError:
+        mode = None
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # the umask applies
+    try:
+        with os.fdopen(fd, "wb") as f:
+            if mode is not None:
+                os.fchmod(f.fileno(), mode)
+            f.write(content.encode("utf-8"))
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise

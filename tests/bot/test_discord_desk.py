@@ -19,7 +19,7 @@ from storage.desk import recent_actions, versions
 from storage.sheets import FACTS_FILE
 from tests.bot.conftest import HarnessFactory
 from tests.discord_fakes import EDITOR_ID, REPORTER_ID, Harness, Request, Upload
-from tests.factory import Clock
+from tests.factory import Clock, failing_writes
 
 MANAGE_GUILD = 0x20
 EPHEMERAL = 64
@@ -65,8 +65,7 @@ def buttons(request: Request) -> dict[str, str]:
 
 
 async def mod(h: Harness, path: str, **options: Any) -> Request:
-    return answer(await h.command(path, user_id=EDITOR_ID,
-                                  permissions=MANAGE_GUILD | 0x80000000, **options))
+    return answer(await h.command(path, user_id=EDITOR_ID, permissions=MODERATOR, **options))
 
 
 def upload(h: Harness, name: str, data: bytes | int | BaseException,
@@ -76,9 +75,14 @@ def upload(h: Harness, name: str, data: bytes | int | BaseException,
     return file
 
 
-async def click(h: Harness, card: Request, label: str, user_id: int = EDITOR_ID) -> Request:
+MODERATOR = MANAGE_GUILD | 0x80000000
+
+
+async def click(h: Harness, card: Request, label: str, user_id: int = EDITOR_ID,
+                permissions: int = MODERATOR) -> Request:
     message = card.returned_message
-    return answer(await h.click(message, buttons(card)[label], user_id=user_id))
+    return answer(await h.click(message, buttons(card)[label], user_id=user_id,
+                                permissions=permissions))
 
 
 async def get_sheet(h: Harness, slug: str = SLUG) -> str:
@@ -299,8 +303,10 @@ async def test_two_applies_never_interleave(h: Harness, seeds: Path) -> None:
     one = await put(h, sheet.replace(P7, P7.replace('"unclear"', '"opposes"')))
     two = await put(h, sheet.replace('stance = "conditional"', 'stance = "supports"'))
     results = await asyncio.gather(
-        h.click(one.returned_message, buttons(one)["Apply"], user_id=EDITOR_ID),
-        h.click(two.returned_message, buttons(two)["Apply"], user_id=EDITOR_ID))
+        h.click(one.returned_message, buttons(one)["Apply"], user_id=EDITOR_ID,
+                permissions=MODERATOR),
+        h.click(two.returned_message, buttons(two)["Apply"], user_id=EDITOR_ID,
+                permissions=MODERATOR))
     said = sorted(text(answer(r)) for r in results)
     assert sum("Applied" in s for s in said) == 1
     assert sum("changed after this diff was made" in s for s in said) == 1
@@ -321,5 +327,35 @@ async def test_a_card_left_alone_closes_itself(h: Harness, seeds: Path) -> None:
     assert (await recent_actions(h.bot.store))[0].outcome == "expired"
     # A late click reaches no view: nothing is applied.
     before = facts(seeds).read_bytes()
-    await h.click(card.returned_message, buttons(card)["Apply"], user_id=EDITOR_ID)
+    await h.click(card.returned_message, buttons(card)["Apply"], user_id=EDITOR_ID,
+                  permissions=MODERATOR)
+    assert facts(seeds).read_bytes() == before
+
+
+async def test_a_failed_apply_says_so_and_leaves_no_button(h: Harness, seeds: Path) -> None:
+    before = facts(seeds).read_bytes()
+    card = await put(h, (await get_sheet(h)).replace(P7, P7.replace('"unclear"', '"opposes"')))
+    with failing_writes(h.bot.store, lambda sql, n: True):
+        failed = await click(h, card, "Apply")
+    assert "Not done" in text(failed)
+    assert "Something went wrong" in text(failed)
+    assert buttons(failed) == {}
+    assert facts(seeds).read_bytes() == before
+
+
+async def test_refused_members_are_in_the_audit_trail(h: Harness) -> None:
+    await h.command("sheet get", user_id=REPORTER_ID, article=SLUG)
+    card = await put(h, (await get_sheet(h)).replace(P7, P7.replace('"unclear"', '"opposes"')))
+    await click(h, card, "Apply", user_id=REPORTER_ID, permissions=MODERATOR)
+    refused = [(e.user_id, e.action, e.detail) for e in await recent_actions(h.bot.store, 10)
+               if e.outcome == "refused"]
+    assert (REPORTER_ID, "put", "pressed another editor's button") in refused
+    assert (REPORTER_ID, "get", "not a moderator") in refused
+
+
+async def test_a_moderator_who_lost_the_role_cannot_apply(h: Harness, seeds: Path) -> None:
+    before = facts(seeds).read_bytes()
+    card = await put(h, (await get_sheet(h)).replace(P7, P7.replace('"unclear"', '"opposes"')))
+    refused = await click(h, card, "Apply", permissions=0x80000000)
+    assert "Only moderators" in text(refused)
     assert facts(seeds).read_bytes() == before

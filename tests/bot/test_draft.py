@@ -214,15 +214,19 @@ async def test_a_drafted_affiliation_rolls_nobody_up_and_is_shown_as_a_drafts(
     assert empire.matches[0].rollup == ()
     assert [p.fact_id for p in (await queries.positions(empty_store, actor="Ruritania")).items] \
         == ["alpha/p1"]
-    # /who follows the chain as the newest article has it, and says whose it is.
+    # /who follows each actor as its newest reviewed article has it: the draft's link is not
+    # shown as the desk's (its own profile, The Empire's, says it is a draft).
     alpha = await queries.who(empty_store, "Minister Alpha")
-    assert alpha.affiliation_chain == ("Ruritania", "The Empire")
-    text = to_text(view(alpha))
-    assert "Machine draft, not yet reviewed by an editor: empire" in text
-    # Reviewed, the link counts.
+    assert alpha.affiliation_chain == ("Ruritania",)
+    assert "Machine draft" not in to_text(view(alpha))
+    assert "Machine draft, not yet reviewed by an editor: empire" in to_text(
+        view(await queries.who(empty_store, "The Empire")))
+    # Reviewed, the link counts, and /who follows it.
     facts = root / "empire" / FACTS_FILE
     facts.write_text(EMPIRE_FACTS.replace('review = "draft"', 'review = "reviewed"'),
                      encoding="utf-8")
     await empty_store.load(root)
     assert [p.fact_id for p in (await queries.positions(empty_store, actor="The Empire")).items] \
         == ["alpha/p1"]
+    alpha = await queries.who(empty_store, "Minister Alpha")
+    assert alpha.affiliation_chain == ("Ruritania", "The Empire")

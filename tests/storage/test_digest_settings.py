@@ -37,6 +37,7 @@ async def test_an_older_database_takes_each_schedule_from_its_last_setup(tmp_pat
                            "ALTER TABLE articles DROP COLUMN title_source;"
                            "ALTER TABLE articles DROP COLUMN review;"
                            "DROP TABLE sheet_versions; DROP TABLE desk_log;"
+                           "ALTER TABLE name_shown DROP COLUMN reviewed;"
                            "PRAGMA user_version = 13;")
     async with await Store.open(db) as store:
         config = await get_config(store, 1)

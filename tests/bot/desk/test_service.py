@@ -3,6 +3,7 @@ outside the desk leave behind (never a lost or half-written sheet)."""
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -74,7 +75,7 @@ async def test_a_locked_database_is_said_plainly_and_changes_nothing(
 
 async def test_a_failed_removal_puts_the_files_back(store: Store, seeds: Path) -> None:
     desk = Desk(store, seeds)
-    removal = await desk.propose_remove(SLUG)
+    removal = await desk.propose_remove(EDITOR, SLUG)
     assert removal.report.removed == (SLUG,)
     with failing_writes(store, lambda sql, n: True), pytest.raises(RuntimeError):
         await desk.remove(EDITOR, removal)
@@ -124,3 +125,106 @@ async def test_an_article_from_outside_the_seeds_folder_is_not_the_desks(
     elsewhere.mkdir()
     with pytest.raises(DeskError, match="outside the seeds folder"):
         await Desk(store, elsewhere).get(SLUG)
+
+
+async def test_an_apply_waits_for_a_running_load_instead_of_splitting_from_it(
+        store: Store, seeds: Path) -> None:
+    desk = Desk(store, seeds)
+    before = (seeds / SLUG / FACTS_FILE).read_bytes()
+    proposal = await edited_put(desk)
+    async with store.write_lock:  # a /reload, the digest or another process's load
+        applying = asyncio.ensure_future(desk.apply(EDITOR, proposal))
+        for _ in range(1000):  # let it run up to the lock (no wall-clock wait)
+            if store.write_lock._waiters:
+                break
+            await asyncio.sleep(0)
+        assert store.write_lock._waiters
+        assert not applying.done()
+        assert (seeds / SLUG / FACTS_FILE).read_bytes() == before  # nothing written yet
+    applied = await applying
+    assert applied.outcome.result == "applied"
+    assert await stance_of_p7(store) == "opposes"
+
+
+async def test_a_cancelled_apply_still_ends_whole(store: Store, seeds: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    desk = Desk(store, seeds)
+    proposal = await edited_put(desk)
+    loading = asyncio.Event()
+    go_on = asyncio.Event()
+    real_load = store.load
+
+    async def slow_load(*args: Any, **kwargs: Any) -> Any:
+        loading.set()
+        await go_on.wait()
+        return await real_load(*args, **kwargs)
+
+    monkeypatch.setattr(store, "load", slow_load)
+    command = asyncio.ensure_future(desk.apply(EDITOR, proposal))
+    await loading.wait()  # the new file is on disk, its load under way
+    command.cancel()  # the bot shuts down, say
+    with pytest.raises(asyncio.CancelledError):
+        await command
+    go_on.set()
+    await asyncio.gather(*desk._finishing)
+    # Disk, database, history and audit trail agree: the edit was applied in full.
+    assert P7.replace('"unclear"', '"opposes"') in (seeds / SLUG / FACTS_FILE).read_text()
+    assert await stance_of_p7(store) == "opposes"
+    assert (await versions(store, SLUG))[0].action == "put"
+    assert (await recent_actions(store))[0].outcome == "done"
+
+
+async def test_remove_by_title_shows_what_goes(store: Store, seeds: Path) -> None:
+    title = (await queries.articles(store)).items[0].ref.title
+    removal = await Desk(store, seeds).propose_remove(EDITOR, title)
+    assert removal.slug == SLUG
+    assert removal.report.removed == (SLUG,)
+
+
+async def test_written_files_keep_their_permissions(store: Store, seeds: Path) -> None:
+    path = seeds / SLUG / FACTS_FILE
+    path.chmod(0o664)
+    desk = Desk(store, seeds)
+    await desk.apply(EDITOR, await edited_put(desk))
+    assert path.stat().st_mode & 0o777 == 0o664
+
+
+async def test_a_crlf_upload_keeps_the_sheets_line_endings(store: Store, seeds: Path) -> None:
+    desk = Desk(store, seeds)
+    _, sheet, _ = await desk.get(SLUG)
+    edited = sheet.replace(P7, P7.replace('"unclear"', '"opposes"')).replace("\n", "\r\n")
+    await desk.apply(EDITOR, await desk.propose_put(EDITOR, Text(edited)))
+    assert b"\r\n" not in (seeds / SLUG / FACTS_FILE).read_bytes()
+
+
+@pytest.mark.parametrize("line", ["review = 'draft'", 'review = "draft"  # check the quotes'])
+async def test_publish_finds_the_review_line_as_toml_writes_it(store: Store, seeds: Path,
+                                                               line: str) -> None:
+    path = seeds / SLUG / FACTS_FILE
+    sheet = path.read_text()
+    # A line in another table is not the article's review state, and stays as it is.
+    path.write_text(sheet.replace('language = "en"', f'language = "en"\n{line}', 1)
+                    + '\n# review = "draft" in a comment stays\n')
+    await store.load(seeds)
+    applied = await Desk(store, seeds).publish(EDITOR, SLUG)
+    assert applied.outcome.result == "applied"
+    published = path.read_text()
+    assert "draft" not in published.split("[[actors]]")[0].split("\n", 1)[1]
+    assert published.endswith('# review = "draft" in a comment stays\n')
+
+
+async def test_a_version_of_an_earlier_article_with_the_slug_is_not_restored(
+        store: Store, seeds: Path) -> None:
+    desk = Desk(store, seeds)
+    await desk.history(SLUG)  # version 1: the sheet as found
+    await desk.remove(EDITOR, await desk.propose_remove(EDITOR, SLUG))
+    archived = next((seeds / ".archive").iterdir())
+    archived.rename(seeds / SLUG)  # the same story comes back, as a new article
+    async with store.writing() as writer:  # as /article add records it
+        await writer.execute(
+            "INSERT INTO sheet_versions (article, version, sha256, content, saved_at, user_id, "
+            "action, counts) SELECT article, 2, sha256, content, saved_at, 1, 'add', counts "
+            "FROM sheet_versions WHERE article = ? AND version = 1", (SLUG,))
+    await store.load(seeds)
+    with pytest.raises(DeskError, match="earlier article"):
+        await desk.propose_revert(EDITOR, SLUG, 1)

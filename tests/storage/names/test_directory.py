@@ -246,12 +246,14 @@ async def test_equally_dated_articles_keep_the_old_tie_break(tmp_path: Path) -> 
 
 
 async def migrate_again(store: Store) -> None:
-    """As if the database predated migration 0005: drop what it made, and apply it again."""
-    sql = resources.files("storage.migrations").joinpath("0005_name_directory.sql").read_text()
+    """As if the database predated migration 0005: drop what it made, and apply it again
+    (and the later migrations that change what it made: 0017)."""
+    migrations = resources.files("storage.migrations")
     async with store.writing() as db:
         await db.executescript("DROP TABLE name_keys; DROP TABLE name_shown; "
                                "DROP TABLE name_directory_pending; DROP INDEX facts_by_local;")
-        await db.executescript(sql)
+        for name in ("0005_name_directory.sql", "0017_reviewed_names_first.sql"):
+            await db.executescript(migrations.joinpath(name).read_text())
 
 
 async def test_migration_fills_the_directory_of_an_existing_database(loaded: Store,
@@ -316,3 +318,28 @@ async def test_an_affiliation_dropped_from_its_only_article_leaves_the_roll_up(
     await loaded.load(archive)
     await assert_directory_is_the_scan(loaded)
     assert key in (await roll_up(loaded, (parent,)))[0]
+
+
+def mark_draft(folder: str) -> None:
+    facts_path = Path(folder) / "facts.toml"
+    facts = facts_path.read_text(encoding="utf-8")
+    facts_path.write_text(facts.replace("[article]\n", '[article]\nreview = "draft"\n', 1),
+                          encoding="utf-8")
+
+
+async def test_a_drafted_name_never_replaces_a_reviewed_one(loaded: Store,
+                                                            archive: Path) -> None:
+    key, folder, _ = await shared_actor(loaded)
+    old_name = (await assert_directory_is_the_scan(loaded))["actor"].display[key]
+    rename_actor(folder, key, "Zelda Drafted")
+    mark_draft(folder)  # the newest article naming the key is now a machine draft
+    await loaded.load(archive)
+    after = await assert_directory_is_the_scan(loaded)
+    assert after["actor"].display[key] == old_name
+    assert after["actor"].keys_by_folded["zelda drafted"] == (key,)  # still found by it
+    # Published, it is an editor's word like any other: the newest article's name shows.
+    sheet = Path(folder) / "facts.toml"
+    sheet.write_text(sheet.read_text(encoding="utf-8").replace('review = "draft"\n', "", 1),
+                     encoding="utf-8")
+    await loaded.load(archive)
+    assert (await assert_directory_is_the_scan(loaded))["actor"].display[key] == "Zelda Drafted"

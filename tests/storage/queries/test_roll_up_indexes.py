@@ -52,6 +52,7 @@ async def test_an_older_database_gets_the_kinds_filled_in(tmp_path: Path, seeds:
             ALTER TABLE articles DROP COLUMN review;
             DROP TABLE sheet_versions;
             DROP TABLE desk_log;
+            ALTER TABLE name_shown DROP COLUMN reviewed;
             PRAGMA user_version = 7;
         """)
     store = await Store.open(db)
