@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pytest
 
@@ -22,6 +22,19 @@ from tests.factory import failing_writes
 SLUG = "kremlin-peacekeepers"
 EDITOR = Editor(1300000000000000002, 1100000000000000001, "Ed <@everyone>\n")
 P7 = 'id = "p7"\nactor = "putin"\ntopic = "peacekeepers"\nstance = "unclear"'
+
+
+class WatchedLock(asyncio.Lock):
+    """The store's write lock, telling when someone has to wait for it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.waited = asyncio.Event()
+
+    async def acquire(self) -> Literal[True]:
+        if self.locked():
+            self.waited.set()
+        return await super().acquire()
 
 
 class Text:
@@ -132,13 +145,10 @@ async def test_an_apply_waits_for_a_running_load_instead_of_splitting_from_it(
     desk = Desk(store, seeds)
     before = (seeds / SLUG / FACTS_FILE).read_bytes()
     proposal = await edited_put(desk)
-    async with store.write_lock:  # a /reload, the digest or another process's load
+    store.write_lock = lock = WatchedLock()
+    async with lock:  # a /reload, the digest or another process's load
         applying = asyncio.ensure_future(desk.apply(EDITOR, proposal))
-        for _ in range(1000):  # let it run up to the lock (no wall-clock wait)
-            if store.write_lock._waiters:
-                break
-            await asyncio.sleep(0)
-        assert store.write_lock._waiters
+        await lock.waited.wait()  # the apply has come to the lock, and waits
         assert not applying.done()
         assert (seeds / SLUG / FACTS_FILE).read_bytes() == before  # nothing written yet
     applied = await applying
