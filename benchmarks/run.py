@@ -86,6 +86,9 @@ TYPICAL: tuple[Spec, ...] = (
     Spec("source <fact id>", "source", lambda r, p: {"fact_id": r.choice(p["facts"])}),
     Spec("timeline article:<slug>", "timeline", lambda r, p: {"article": r.choice(p["slugs"])}),
     Spec("articles", "articles", lambda r, p: {}, broad=True),
+    Spec("brief article:<slug>", "brief", lambda r, p: {"article": r.choice(p["slugs"])}),
+    Spec("brief topic:<name>", "brief", lambda r, p: {"topic": r.choice(p["topics"])}),
+    Spec("brief actor:<name>", "brief", lambda r, p: {"actor": r.choice(p["actors"])}),
     Spec("autocomplete actor", "positions",
          lambda r, p: {"actor": _prefix(r.choice(p["actors"]), r)}, focused="actor"),
     Spec("autocomplete topic", "questions",
@@ -102,6 +105,8 @@ BROAD: tuple[Spec, ...] = (
     Spec("positions (no filter)", "positions", lambda r, p: {}, broad=True),
     Spec("claims status:disputed", "claims", lambda r, p: {"status": "disputed"}, broad=True),
     Spec("timeline (no filter)", "timeline", lambda r, p: {}, broad=True),
+    Spec("brief (no filter: the newest article)", "brief", lambda r, p: {}, broad=True),
+    Spec("brief actor:<top country>", "brief", lambda r, p: {"actor": p["hub"]}, broad=True),
 )
 
 

@@ -135,7 +135,9 @@ def sheet_rows(sheet: Sheet, folder: str, loaded_at: str) -> SheetRows:
         for r in c.responses:
             add("response", f"{claim_id}/{r.id}", r.actor, c.topic, r.response, r.summary,
                 claim_id, [r.response], r.evidence, r, (r.actor,))
-    for qn in sheet.questions:
+    # Questions about the source itself after the news questions (each in sheet order), so
+    # that every list of them, page after page, keeps the two apart.
+    for qn in sorted(sheet.questions, key=lambda q: q.about == "source"):
         add("question", f"{slug}/{qn.id}", None, qn.topic, qn.status, qn.question, None,
             [qn.answer or ""], (*qn.evidence, *qn.answer_evidence), qn, qn.actors)
     for e in sheet.timeline:

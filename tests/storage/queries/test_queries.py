@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any, Protocol
 
 import pytest
@@ -14,6 +15,7 @@ from storage.queries import HIT_END, HIT_START
 from storage.results import (
     ArticlesAnswer,
     ClaimsAnswer,
+    Page,
     PositionsAnswer,
     QuestionsAnswer,
     QuotesAnswer,
@@ -612,3 +614,25 @@ async def test_queries_on_an_empty_store(empty_store):
     source = await queries.source(empty_store, "q1")
     assert source.not_found is not None
     assert source.not_found.suggestions == ()
+
+
+async def test_questions_about_the_source_come_after_the_news_on_every_page(
+        tmp_path: Path, seeds: Path) -> None:
+    # The source questions moved to the top of the sheet: the answer still lists them last,
+    # after every news question of every page.
+    facts = seeds / SLUG / "facts.toml"
+    sheet = facts.read_text(encoding="utf-8")
+    marker = "# Questions about the article itself"
+    start = sheet.index(marker)
+    end = sheet.index("[[timeline]]", start) if "[[timeline]]" in sheet[start:] else len(sheet)
+    block = sheet[start:end]
+    first = sheet.index("[[questions]]")
+    facts.write_text(sheet[:first] + block + sheet[first:start] + sheet[end:], encoding="utf-8")
+    async with await Store.open(tmp_path / "q.sqlite3") as store:
+        await store.load(seeds)
+        ids: list[str] = []
+        for number in (1, 2):
+            answer = await queries.questions(store, status="open", page=Page(number, 10))
+            ids += [q.fact_id for q in answer.items]
+    assert [i.rsplit("/", 1)[1] for i in ids[-3:]] == ["oq10", "oq11", "oq9"]
+    assert len(ids) == 13
