@@ -244,6 +244,12 @@ class Desk:
     async def add(self, who: Editor, upload: Upload, *, slug: str | None = None,
                   url: str | None = None, outlet: str | None = None,
                   published: str | None = None) -> Added:
+        return await self._to_the_end(self._draft_and_add(who, upload, slug, url, outlet,
+                                                          published))
+
+    async def _draft_and_add(self, who: Editor, upload: Upload, slug: str | None,
+                             url: str | None, outlet: str | None,
+                             published: str | None) -> Added:
         async with self._audited(who, "add", slug) as act:
             fields = _article_fields(slug, url, outlet, published)
             try:
@@ -262,7 +268,7 @@ class Desk:
             except drafting.DraftError as exc:
                 raise DeskError(f"{exc}. Nothing changed.") from None
             act.slug = str(parse_toml(report.toml)["article"]["slug"])
-            return await self._to_the_end(self._add(who, act, text, report))
+            return await self._add(who, act, text, report)
 
     async def _add(self, who: Editor, act: _Act, text: str, report: Any) -> Added:
         slug = act.slug
