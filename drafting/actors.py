@@ -123,8 +123,9 @@ class ActorTable:
         """A person for a proper-noun speaker the entity recogniser missed ("said Riverton
         resident Tom Okafor"): the name is the word and the proper noun before it."""
         doc = token.doc
-        start = token.i - 1 if token.i > 0 and doc[token.i - 1].pos_ == "PROPN" and \
-            doc[token.i - 1].head.i == token.i and "\n" not in doc[token.i - 1].text else token.i
+        prev = doc[token.i - 1] if token.i > 0 else None
+        start = prev.i if prev is not None and prev.pos_ == "PROPN" and prev.head.i == token.i \
+            and _wordy(prev) and prev.lower_ not in TITLES else token.i
         name = _words(doc[start:token.i + 1])
         entry = self.find(name) or next(
             (e for e in self.entries if e.actor.kind == "person"
@@ -162,6 +163,12 @@ class ActorTable:
         return None if he == she else ("he" if he > she else "she")
 
 
+def _wordy(token: Token) -> bool:
+    """A word of a name: letters, and an apostrophe inside ("O'Neill", "D’Souza")."""
+    return token.is_alpha or (token.text[:1].isalpha() and
+                              token.text.replace("'", "").replace("’", "").isalpha())
+
+
 def _words(span: Span) -> str:
     """A span as the article writes it ("Ruiz-Okafor", not "Ruiz - Okafor"), on one line."""
     return " ".join(span.text.split())
@@ -177,7 +184,7 @@ def _clean(ent: Span) -> Span | None:
         end -= 1
     while ent.label_ in ("PERSON", "") and end - start > 1 and doc[start].lower_.rstrip(".") in TITLES:
         start += 1
-    if start >= end or not any(t.is_alpha for t in doc[start:end]):
+    if start >= end or not any(_wordy(t) for t in doc[start:end]):
         return None
     return doc[start:end]
 
@@ -211,6 +218,9 @@ def _unlabelled_speakers(doc: Doc) -> list[Span]:
         if tok.dep_ != "nsubj" or tok.pos_ != "PROPN" or tok.ent_type_ or \
                 not is_cue(tok.head) or not tok.text[:1].isupper():
             continue
+        if tok.lower_.rstrip(".") in TITLES or any(
+                c.dep_ in ("appos", "conj") and c.ent_type_ == "PERSON" for c in tok.children):
+            continue  # "Vice President for sales Tom Okafor said": the title is no name
         start = tok.i
         while start > 0 and doc[start - 1].dep_ == "compound" and doc[start - 1].pos_ == "PROPN" \
                 and doc[start - 1].head.i in range(start, tok.i + 1) and not doc[start - 1].ent_type_:
@@ -248,7 +258,7 @@ class _Builder:
         spans.sort(key=lambda item: item[0].start)
         # Full names first, so "Clinton" before "Hillary Clinton" still finds her.
         for span, label in spans:
-            if label == "PERSON" and len([t for t in span if t.is_alpha]) >= 2:
+            if label == "PERSON" and len([t for t in span if _wordy(t)]) >= 2:
                 self._person(span, create=True)
         for span, label in spans:
             self._add(span, label)
@@ -275,7 +285,7 @@ class _Builder:
 
     def _person(self, span: Span, create: bool) -> Entry | None:
         name = _words(span)
-        words = [t.text for t in span if t.is_alpha]
+        words = [t.text for t in span if _wordy(t)]
         existing = self.table.find(name)
         if existing is None and len(words) >= 2:
             existing = next((e for e in self.table.entries if e.actor.kind == "person"
@@ -294,7 +304,7 @@ class _Builder:
     def _add(self, span: Span, label: str) -> None:
         text = _words(span)
         lowered = text.casefold()
-        alpha = [t for t in span if t.is_alpha]
+        alpha = [t for t in span if _wordy(t)]
         entry: Entry | None = None
         if label == "PERSON" or (len(alpha) == 1 and alpha[0].text.casefold() in self.surnames):
             entry = self._person(span, create=label == "PERSON")

@@ -3,6 +3,7 @@ that subject resolved to an actor through names, pronouns and descriptions."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
@@ -16,6 +17,7 @@ from drafting.lexicon import (
     PERSON_NOUNS,
     PERSON_PRONOUNS,
     RELATIVE,
+    is_cue,
 )
 from drafting.spans import Quoted
 
@@ -24,7 +26,8 @@ from drafting.spans import Quoted
 class Speaker:
     entry: Entry | None  # None: nobody the article names
     token: Token | None  # the subject as the article writes it
-    how: str  # "name", "pronoun", "description", "unnamed", "context", "none"
+    how: str  # "name", "pronoun", "description", "unnamed", "context", "label", "signed",
+    # "colon", "none"
     cue: str
     cue_token: Token | None = None
 
@@ -36,6 +39,10 @@ class Speaker:
             return f"speaker resolved from the pronoun '{self.token.text}'"
         if self.how == "label":
             return "no cue: the speaker's name and a colon stand before the quote"
+        if self.how == "colon":
+            return f"no cue: '{_phrase(self.token)}' leads into the quote with a colon"
+        if self.how == "signed":
+            return "no cue: the quote is signed with the speaker's name after it"
         if self.how == "description":
             return f"speaker resolved from the description '{_phrase(self.token)}'"
         return None
@@ -100,12 +107,58 @@ def subject_of(verb: Token, quoted: Quoted | None = None) -> Token | None:
                 for obj in child.children:
                     if obj.dep_ == "pobj" and outside(obj):
                         return obj
-        if current.dep_ in ("xcomp", "conj", "advcl", "acl") and current.head is not current \
-                and outside(current.head):
+        if here is verb:
+            inverted = _inverted_subject(verb, outside)
+            if inverted is not None:
+                return inverted
+        if (current.dep_ in ("xcomp", "conj", "advcl", "acl") or (
+                current.dep_ == "dep" and current.head.pos_ == "VERB")) \
+                and current.head.i != current.i and outside(current.head):
             current = current.head
+            if current.dep_ in ("ccomp", "xcomp") and not is_cue(current):
+                # "Ruiz said that Okafor represents X, stating ...": the parser hung the cue
+                # on the reported clause; its speaker is the subject of the cue above that.
+                above = next((a for a in current.ancestors if is_cue(a)), None)
+                if above is not None and outside(above):
+                    current = above
         else:
             break
     return None
+
+
+def _inverted_subject(verb: Token, outside: Callable[[Token], bool]) -> Token | None:
+    """The speaker the parser gave to the quote's own verb: "“The risk,” said Ana Ruiz, “is
+    ...”" (a name right after the cue), or "“...,” Tom Okafor, a Ruiz adviser, said" (the
+    phrase between the closing mark and the cue, made the quote's attribute)."""
+    doc = verb.doc
+    for tok in doc[verb.i + 1:verb.i + 5]:
+        if tok.is_punct or not outside(tok) or "\n" in tok.text_with_ws:
+            break
+        if tok.dep_ == "nsubj" and tok.head.i != verb.i and tok.pos_ == "PROPN" and \
+                tok.ent_type_ in ("PERSON", ""):
+            return tok
+    window = doc[max(0, verb.i - 15):verb.i]
+    mark = next((t for t in reversed(window) if t.text in ("”", '"') and not outside(doc[t.i - 1])),
+                None)
+    if mark is None or "\n" in doc[mark.i:verb.i].text:
+        return None
+    between = [t for t in doc[mark.i + 1:verb.i] if not t.is_punct]
+    # Only a noun phrase between: "“...” on the radio before adding" is not a speaker's name.
+    if not between or between[0].pos_ not in ("PROPN", "NOUN", "DET", "ADJ", "PRON", "NUM") or \
+            any(t.pos_ in ("VERB", "AUX") for t in between):
+        return None
+    for tok in between:
+        if tok.pos_ in ("PROPN", "NOUN", "PRON") and tok.dep_ not in (
+                "compound", "det", "amod", "nummod", "poss", "case"):
+            return tok if tok.head.i != verb.i else None
+    return None
+
+
+def _mislabelled_person(token: Token) -> bool:
+    """A singular proper noun of two words or more that the recogniser took for a nationality
+    (a first name that is also a demonym) is a person's name; "Democrats said" is not."""
+    return token.ent_type_ == "NORP" and token.tag_ == "NNP" and any(
+        c.dep_ == "compound" and c.pos_ == "PROPN" for c in token.children)
 
 
 class Resolver:
@@ -133,14 +186,25 @@ class Resolver:
         named = self.table.at(token)
         if named is not None:
             return named, "name"
-        if token.pos_ == "PROPN" and token.text[:1].isupper() and token.ent_type_ in ("", "PERSON"):
-            return self.table.named_from(token), "name"
-        # Not a compound: "Clinton adviser" is the adviser, not Clinton.
+        # Not a compound: "Clinton adviser" is the adviser, not Clinton. Before a proper noun
+        # the entity recogniser missed: "Vice President for sales Tom Okafor" is Okafor.
         for child in token.children:
             if child.dep_ in ("appos", "conj"):
                 found = self.table.at(child)
                 if found is not None and found.actor.kind == "person":
                     return found, "name"
+        if token.pos_ == "PROPN" and token.text[:1].isupper() and (
+                token.ent_type_ in ("", "PERSON") or _mislabelled_person(token)):
+            return self.table.named_from(token), "name"
+        if token.pos_ == "ADP" and depth < 3:
+            # "Of Ruiz, Okafor said": the parser made the preposition the subject; the
+            # speaker is the last name it spans.
+            names = [t for t in token.subtree if t.i > token.i and t.pos_ == "PROPN"
+                     and not any(a.dep_ == "relcl" for a in t.ancestors if a.i > token.i)
+                     and t.dep_ != "compound"]
+            if names:
+                return self.resolve(names[-1], depth + 1)
+            return None, "none"
         low = token.lower_
         if low in PERSON_PRONOUNS:
             return self.antecedent(token, PERSON_PRONOUNS[low]), "pronoun"

@@ -18,7 +18,7 @@ criticise praise call dismiss reject indicate signal believe think feel hope fea
 read chant echo mouth tout decry refer portray dub label brand deem term characterize
 characterise mock exclaim speak plead bark grouse beam ponder lecture snap fume rail gripe gush
 interject interrupt marvel wonder chide scold tease vent rant preach intone thank apologize
-apologise quote retaliate beg demand insult taunt scoff sneer recount
+apologise quote retaliate beg demand insult taunt scoff sneer recount credit blame
 """)
 # Verbs whose clause is a claim reported in indirect speech (a subset, plus verbs of belief
 # and knowledge that PolNeAR also counts as attributions).

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
-from drafting.actors import ActorTable
+from drafting.actors import TITLES, ActorTable
 from drafting.attribution import Resolver, Speaker
 from drafting.excerpts import excerpt, text_of, words
 from drafting.lexicon import is_cue
@@ -21,6 +21,10 @@ _NAMING = re.compile(
     r"hashtag|headlined|billed as|the headline|the title)\W*$", re.IGNORECASE)
 SHORT = 3  # words: a quote this short needs a cue in its own sentence, else it is a scare quote
 _TRAILING = " \t\n\r,;:"
+_DASHES = "-–—―"
+# What someone issues that a following quote is the text of.
+STATEMENT_NOUNS = frozenset((
+    "statement", "letter", "tweet", "email", "e-mail", "memo", "post", "release", "message"))
 
 
 @dataclass
@@ -120,6 +124,8 @@ class QuoteFinder:
         if colon.text != ":" or colon.i == 0:
             return None
         name = self.doc[colon.i - 1]
+        if name.dep_ in ("pobj", "poss"):
+            return None  # "Ruiz had a message for Okafor: “...”": not a label
         entry = self.table.at(name)
         if entry is None and name.pos_ == "PROPN" and name.text[:1].isupper():
             entry = self.table.named_from(name)
@@ -127,16 +133,89 @@ class QuoteFinder:
             return None
         return Speaker(entry, name, "label", "said", None)
 
+    def _signed(self, end: int) -> Speaker | None:
+        """A quote signed after it: "“...” ― Ana Ruiz" on its own line, or a line
+        "- Tom Okafor." (or "—Mayor Okafor, writing online") right after it."""
+        stop = self.text.find("\n", end)
+        stop = len(self.text) if stop < 0 else stop
+        same = self.text[end:stop].lstrip("'’‘\"” \t\u00a0")
+        if same:
+            if same[0] in _DASHES:
+                return self._signature(stop - len(same) + 1, stop)
+            return None
+        rest = self.text[stop:]
+        line_start = stop + len(rest) - len(rest.lstrip())
+        line_end = self.text.find("\n", line_start)
+        line_end = len(self.text) if line_end < 0 else line_end
+        if line_start < line_end and self.text[line_start] in _DASHES:
+            return self._signature(line_start + 1, line_end)
+        return None
+
+    def _introduced(self, start: int) -> Speaker | None:
+        """ "Ruiz had a blunt message for Okafor: “...”": a clause that leads into the quote
+        with a colon, and no cue; its subject is the speaker."""
+        lead = self.text[:max(0, start - 1)].rstrip(" \t\r\n\u00a0“\"")
+        if not lead.endswith(":"):
+            return None
+        colon = self.at.token_at(len(lead) - 1)
+        # The colon may hang on the quote's own verb: climb from the word before it instead
+        # ("Ruiz gave a short reply:": "reply", then "gave").
+        word = colon.head if not self._quoted(colon.head) else self.doc[max(0, colon.i - 1)]
+        verb = next((t for t in (word, *word.ancestors) if t.pos_ in ("VERB", "AUX")), word)
+        if self._quoted(verb):
+            return None
+        subjects = [c for c in verb.children if c.dep_ == "nsubj" and not self._quoted(c)]
+        if not subjects:
+            return None
+        entry, how = self.resolver.resolve(subjects[0])
+        if entry is None or how not in ("name", "pronoun", "description"):
+            return None
+        return Speaker(entry, subjects[0], "colon", "said", None)
+
+    def _signature(self, start: int, end: int) -> Speaker | None:
+        """The name a signature [start, end) after a dash begins with, if it is short."""
+        if end - start > 120:
+            return None
+        for tok in self.at.tokens(start, end):
+            if tok.is_punct or tok.is_space or tok.lower_.rstrip(".") in TITLES:
+                continue
+            entry = self.table.at(tok)
+            if entry is None and tok.pos_ == "PROPN" and tok.text[:1].isupper() and tok.is_alpha:
+                last = tok
+                while last.i + 1 < len(self.doc) and self.doc[last.i + 1].pos_ == "PROPN" \
+                        and self.doc[last.i + 1].idx < end:
+                    last = self.doc[last.i + 1]
+                entry = self.table.named_from(last)
+            if entry is not None:
+                return Speaker(entry, tok, "signed", "said", None)
+            return None  # "- a reader from Ohio": no name leads the signature
+        return None
+
     def _context_speaker(self, start: int, end: int, previous: Found | None) -> Speaker | None:
         """A quote with no cue of its own: the cue of the sentence before when it leads into
-        it ("Smith said:"), the speaker of the quote just before, a speaking actor in the
-        sentence before, a cue in the sentence right after; else the latest named person."""
+        it ("Smith said:"), whoever issues a statement in the sentence before, the named person
+        the sentence before (same paragraph) is about, the speaker of the quote just before, a
+        speaking actor in the sentence before, a cue in the sentence right after; else the
+        latest named person."""
         sents = self._sentences(start, start + 1)
         before = self.doc[sents[0].start - 1].sent if sents and sents[0].start > 0 else None
         if before is not None and before.text.rstrip().endswith(":"):
             found = self._speaking(before)
             if found is not None:
                 return found
+        issued = self._issued(before) if before is not None else None
+        if issued is not None:
+            return issued
+        if before is not None and "\n" not in self.text[before.end_char:start]:
+            # "Okafor praised the plan. “It works ...”": the person the sentence before, in
+            # the same paragraph, is about speaks next.
+            subject = next((c for c in before.root.children if c.dep_ == "nsubj"
+                            and not self._quoted(c)), None)
+            if subject is not None:
+                entry, how = self.resolver.resolve(subject)
+                if entry is not None and how == "name" and entry.actor.kind == "person" and \
+                        not entry.actor.unsure:
+                    return Speaker(entry, subject, "context", "said")
         if previous is not None and start - previous.span[1] < 1500 and \
                 previous.speaker.entry is not None:
             prev = previous.speaker
@@ -154,6 +233,20 @@ class QuoteFinder:
             tok = self.doc[i]
             if entry.actor.kind == "person" and not self._quoted(tok):
                 return Speaker(entry, tok, "context", "said")
+        return None
+
+    def _issued(self, sent: Span) -> Speaker | None:
+        """ "The board issued a statement on the closure ...": a quote right after a
+        sentence in which someone issues a statement, a letter or a post is that text."""
+        for tok in sent:
+            if tok.lemma_ not in STATEMENT_NOUNS or tok.dep_ not in ("dobj", "attr") or \
+                    self._quoted(tok):
+                continue
+            subjects = [c for c in tok.head.children if c.dep_ == "nsubj" and not self._quoted(c)]
+            if subjects:
+                entry, how = self.resolver.resolve(subjects[0])
+                if entry is not None and how != "none":
+                    return Speaker(entry, subjects[0], "context", "said")
         return None
 
     def _chain_ends(self) -> list[tuple[int, int]]:
@@ -196,6 +289,8 @@ class QuoteFinder:
             if labelled is not None:
                 speaker = labelled
             if speaker is None or (speaker.entry is None and speaker.how in ("none", "pronoun")):
+                speaker = self._signed(chain_end[1]) or self._introduced(start) or speaker
+            if speaker is None or (speaker.entry is None and speaker.how in ("none", "pronoun")):
                 context = self._context_speaker(start, end, previous)
                 if context is not None:
                     speaker = context
@@ -231,7 +326,7 @@ def draft_quotes(doc: Doc, table: ActorTable, spans: list[tuple[int, int]]) -> l
         entry = speaker.entry or table.add_unnamed(
             "Unidentified speaker", "other", evidence, "the article does not say who said this")
         notes = [x for x in (speaker.unsure, item.note) if x]
-        if speaker.cue_token is None and speaker.how != "label":
+        if speaker.cue_token is None and speaker.how not in ("label", "signed", "colon"):
             notes.append("no cue found; 'said' assumed")
         quotes.append(DraftQuote(id=f"q{n}", speaker=entry.actor.id, text=item.text,
                                  cue=speaker.cue, evidence=evidence, span=item.span,
