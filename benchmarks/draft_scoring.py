@@ -52,6 +52,10 @@ class Item:
 class Gold:
     span: tuple[int, int]
     speaker: str | None  # the named source; None when the gold source is not named
+    also: tuple[str, ...] = ()  # other names the gold accepts (nested attributions)
+
+    def said_by(self, names: Sequence[str]) -> bool:
+        return any(same_entity(names, gold) for gold in (self.speaker or "", *self.also) if gold)
 
 
 @dataclass
@@ -110,7 +114,7 @@ def score(drafted: Sequence[Item], gold: Sequence[Gold], text: str = "",
         if not hits:
             continue
         tally.named_found += 1
-        if any(same_entity(d.speaker, g.speaker) for d in hits):
+        if any(g.said_by(d.speaker) for d in hits):
             tally.speaker_right += 1
         elif text:
             given = hits[0].speaker[0] if hits[0].speaker else "nobody"

@@ -8,10 +8,11 @@ Direct quotes in the gold: PolNeAR annotates attributions, not quotation marks. 
 quote is a Content span in quotation marks: a passage in double quotation marks (paired
 within a line, by this module's own simple rule, not the drafter's) at least half of which
 lies inside a Content span that is itself at least half in quotation marks; its speaker is
-that attribution's Source. A drafted quote counts as right (precision) when it overlaps any
-quoted passage inside any Content span: somebody is said to have said those words. Quoted
-passages outside every Content span (titles, scare quotes nobody is said to have said) are
-neither.
+that attribution's Source. Where attributions nest (an outlet reports that a senator said the
+words), the innermost one, whose Content holds least besides the passage, gives the speaker.
+A drafted quote counts as right (precision) when it overlaps any quoted passage inside any
+Content span: somebody is said to have said those words. Quoted passages outside every
+Content span (titles, scare quotes nobody is said to have said) are neither.
 A gold indirect claim is a Content span less than half of which is in quotation marks.
 """
 
@@ -118,6 +119,13 @@ def _inside(span: tuple[int, int], spans: Spans) -> int:
 class GoldQuote:
     span: tuple[int, int]
     source: Spans
+    content: Spans  # the attribution's whole Content, the passage and what surrounds it
+    # Sources of other attributions whose Content holds the passage as closely (nested
+    # attributions of the same size, e.g. the speaker's and the relaying outlet's).
+    also: tuple[Spans, ...] = ()
+    # The source the earlier rule took (the first attribution covering most of the passage,
+    # in file order, however much more its Content holds): reported beside, for comparison.
+    first: Spans = ()
 
 
 def _quoted_share(attribution: Attribution, quoted: Spans) -> float:
@@ -137,13 +145,25 @@ def gold_quotes(article: Article, *, quoted_content_only: bool = True) -> list[G
         length = span[1] - span[0]
         if not article.text[span[0]:span[1]].strip():
             continue
-        best = max(article.attributions, key=lambda a: _inside(span, a.content), default=None)
-        if best is None or _inside(span, best.content) * 2 < length:
+        covering = [a for a in article.attributions if _inside(span, a.content) * 2 >= length]
+        if not covering:
             continue
+        first = max(article.attributions, key=lambda a: _inside(span, a.content))
+        # The innermost attribution: the one whose Content holds least besides the passage.
+        # "“...,” the senator said, according to a network" nests the senator's attribution
+        # inside the network's; the words are the senator's.
+        size = min(_size(a) for a in covering)
+        innermost = [a for a in covering if _size(a) == size]
+        best = innermost[0]
         if quoted_content_only and _quoted_share(best, quoted) < 0.5:
             continue
-        gold.append(GoldQuote(span, best.source))
+        also = tuple(a.source for a in innermost[1:] if a.source and a.source != best.source)
+        gold.append(GoldQuote(span, best.source, best.content, also, first.source))
     return gold
+
+
+def _size(attribution: Attribution) -> int:
+    return sum(b - a for a, b in attribution.content)
 
 
 def gold_claims(article: Article) -> list[Attribution]:
