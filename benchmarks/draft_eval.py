@@ -42,7 +42,7 @@ class Corpus:
     articles: int = 0
     quotes: Tally = field(default_factory=Tally)
     # Speakers scored against the gold Source alone: the first attribution holding the passage,
-    # no nesting, no speaker named inside the Content (the rule of earlier reports).
+    # no nesting, no speaker named inside the Content (descriptions excluded as above).
     source_only: Tally = field(default_factory=Tally)
     claims: Tally = field(default_factory=Tally)
     baseline: Tally = field(default_factory=Tally)
@@ -93,31 +93,39 @@ SPEECH = {"say", "tell", "add", "ask", "write", "tweet", "state", "explain", "no
 
 
 def reported_speakers(doc: Doc, content: tuple[tuple[int, int], ...],
-                      quoted: list[tuple[int, int]]) -> tuple[str, ...]:
-    """Names a gold Content itself gives as the speaker of its quoted words: the named subject
-    of a speech verb inside the Content and outside quotation marks ("“...,” the senator
-    said", annotated whole as the Content of "according to a network": the words are the
-    senator's)."""
-    def inside(tok: Token) -> bool:
-        return any(a <= tok.idx < b for a, b in content) and not any(
-            a <= tok.idx < b for a, b in quoted)
-
-    names = []
-    for tok in doc:
-        if not inside(tok):
-            continue
-        subjects: list[Token] = []
-        if tok.pos_ == "VERB" and tok.lemma_ in SPEECH:
-            subjects = [c for c in tok.children if c.dep_ == "nsubj"]
-            subjects += [o for c in tok.children if c.dep_ == "agent" for o in c.children
-                         if o.dep_ == "pobj"]
-        elif tok.lower_ == "according" and tok.i + 1 < len(doc) and tok.nbor().lower_ == "to":
-            subjects = [o for o in tok.nbor().children if o.dep_ == "pobj"]
-        for subject in subjects:
-            if subject.ent_type_ in NAMED or subject.pos_ == "PROPN":
-                ent = next((e for e in doc.ents if e.start <= subject.i < e.end), None)
-                names.append(ent.text if ent is not None else subject.text)
-    return tuple(names)
+                      quoted: list[tuple[int, int]], passage: tuple[int, int]) -> tuple[str, ...]:
+    """The name a gold Content itself gives as the speaker of ``passage``: the named subject of
+    the speech verb inside the Content, outside quotation marks, in the passage's sentence or
+    else nearest it ("“...,” the senator said", annotated whole as the Content of "according
+    to a network": the words are the senator's). One only: another speaker the same Content
+    quotes is not this passage's."""
+    first = doc.char_span(passage[0], passage[1], alignment_mode="expand")
+    sentence = first.sent if first is not None and len(first) else None
+    best: tuple[tuple[int, int], str] | None = None
+    for a, b in content:
+        span = doc.char_span(a, b, alignment_mode="expand")
+        for tok in span if span is not None else ():
+            if any(x <= tok.idx < y for x, y in quoted):
+                continue
+            subjects: list[Token] = []
+            if tok.pos_ == "VERB" and tok.lemma_ in SPEECH:
+                subjects = [c for c in tok.children if c.dep_ == "nsubj"]
+                subjects += [o for c in tok.children if c.dep_ == "agent" for o in c.children
+                             if o.dep_ == "pobj"]
+            elif tok.lower_ == "according" and tok.i + 1 < len(doc) and \
+                    tok.nbor().lower_ == "to":
+                subjects = [o for o in tok.nbor().children if o.dep_ == "pobj"]
+            named = [x for x in subjects if x.ent_type_ in NAMED or x.pos_ == "PROPN"]
+            if not named:
+                continue
+            # The passage's own sentence first, then the nearest.
+            elsewhere = sentence is None or not (sentence.start <= tok.i < sentence.end)
+            distance = (int(elsewhere),
+                        min(abs(tok.idx - passage[0]), abs(tok.idx - passage[1])))
+            if best is None or distance < best[0]:
+                ent = next((e for e in doc.ents if e.start <= named[0].i < e.end), None)
+                best = (distance, ent.text if ent is not None else named[0].text)
+    return (best[1],) if best is not None else ()
 
 
 def _names(draft_actors: dict[str, tuple[str, ...]], key: str) -> tuple[str, ...]:
@@ -152,7 +160,7 @@ def evaluate_polnear(articles: list[Article], nlp: Language, baseline: bool,
         quoted = quoted_spans(text)
         gq = [Gold(g.span, source_name(doc, g.source) if g.source else None,
                    tuple(n for n in (source_name(doc, s) for s in g.also) if n)
-                   + reported_speakers(doc, g.content, quoted))
+                   + reported_speakers(doc, g.content, quoted, g.span))
               for g in golds]
         items = [Item(q.span, _names(actors, q.speaker)) for q in draft.quotes]
         said = [g.span for g in gold_quotes(article, quoted_content_only=False)]
@@ -257,7 +265,8 @@ def table(corpora: list[Corpus]) -> list[str]:
 def source_only_line(corpus: Corpus) -> str:
     f = corpus.source_only
     return (f"Scored against the gold Source alone (the first attribution holding the passage; "
-            f"neither the innermost of nested ones nor a speaker the Content names): speaker "
+            f"neither the innermost of nested ones nor a speaker the Content names; "
+            f"descriptions are not named sources, as above): speaker "
             f"right {_f(f.speaker_of_found)} of found ({f.speaker_right}/{f.named_found}), "
             f"{_f(f.speaker_end_to_end)} end to end.")
 
@@ -331,7 +340,8 @@ SCORING = """## How it is scored
   extended to the same line; train has no article in that format. With that extension
   disabled, dev scored 0.895 of found quotes and 0.879 end to end (measured 2026-12-05),
   so the target of 0.92 rests on it.
-- On train the speaker of found quotes is right 0.964 (3,030 of 3,143).
+- On train the speaker of found quotes is right 0.963 (3,027 of 3,142); against the gold
+  Source alone 0.958 (3,009) (measured 2026-12-05, `--split train` in two halves).
 
 ## Where speakers still go wrong (from the train split's errors)
 
@@ -378,8 +388,10 @@ def report(corpora: list[Corpus], speed: dict[str, Any] | None, elapsed: float) 
         base = polnear.baseline
         theirs = [base.recall, base.precision, base.speaker_of_found, base.speaker_end_to_end]
         for (label, value, target), other in zip(checks, theirs, strict=True):
-            parts.append(f"| {label} | {_f(value)} | {target:.2f} | "
-                         f"{'yes' if value >= target else '**no**'} | {_f(other)} |")
+            met = "yes" if value >= target else "**no**"
+            if label.startswith("speaker right, of found"):
+                met += " (with a rule made after reading dev's errors: see below)"
+            parts.append(f"| {label} | {_f(value)} | {target:.2f} | {met} | {_f(other)} |")
         if polnear.both_found:
             parts += ["", f"Head to head on the {polnear.both_found} named-source quotes both "
                       f"systems find: speaker right {_f(polnear.ours_right_both / polnear.both_found)} "

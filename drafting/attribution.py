@@ -115,15 +115,27 @@ def subject_of(verb: Token, quoted: Quoted | None = None) -> Token | None:
                 current.dep_ == "dep" and current.head.pos_ == "VERB")) \
                 and current.head.i != current.i and outside(current.head):
             current = current.head
-            if current.dep_ in ("ccomp", "xcomp") and not is_cue(current):
-                # "Ruiz said that Okafor represents X, stating ...": the parser hung the cue
-                # on the reported clause; its speaker is the subject of the cue above that.
+            if current.dep_ in ("ccomp", "xcomp") and not is_cue(current) and \
+                    not _person_subject(current):
+                # "Ruiz said in hindsight it took years but added, “...”": the parser hung the
+                # cue on the reported clause, whose subject is no person; the speaker is the
+                # subject of the cue above. ("Ruiz said Okafor had resigned, saying “...”"
+                # stays Okafor's.)
                 above = next((a for a in current.ancestors if is_cue(a)), None)
                 if above is not None and outside(above):
                     current = above
         else:
             break
     return None
+
+
+def _person_subject(verb: Token) -> bool:
+    """The clause's subject may be a person: a name, a person pronoun or a person noun."""
+    for child in verb.children:
+        if child.dep_ in ("nsubj", "nsubjpass"):
+            return child.pos_ == "PROPN" or child.lower_ in PERSON_PRONOUNS or \
+                child.lemma_.casefold() in PERSON_NOUNS or child.lemma_.casefold() in GROUP_NOUNS
+    return False
 
 
 def _inverted_subject(verb: Token, outside: Callable[[Token], bool]) -> Token | None:
@@ -138,8 +150,8 @@ def _inverted_subject(verb: Token, outside: Callable[[Token], bool]) -> Token | 
                 tok.ent_type_ in ("PERSON", ""):
             return tok
     window = doc[max(0, verb.i - 15):verb.i]
-    mark = next((t for t in reversed(window) if t.text in ("”", '"') and not outside(doc[t.i - 1])),
-                None)
+    mark = next((t for t in reversed(window) if t.text in ("”", '"') and t.i > 0
+                 and not outside(doc[t.i - 1])), None)
     if mark is None or "\n" in doc[mark.i:verb.i].text:
         return None
     between = [t for t in doc[mark.i + 1:verb.i] if not t.is_punct]
@@ -156,9 +168,13 @@ def _inverted_subject(verb: Token, outside: Callable[[Token], bool]) -> Token | 
 
 def _mislabelled_person(token: Token) -> bool:
     """A singular proper noun of two words or more that the recogniser took for a nationality
-    (a first name that is also a demonym) is a person's name; "Democrats said" is not."""
-    return token.ent_type_ == "NORP" and token.tag_ == "NNP" and any(
-        c.dep_ == "compound" and c.pos_ == "PROPN" for c in token.children)
+    (a first name that is also a demonym) is a person's name; "Democrats said", "the Texas
+    Democrat said" and "the New York Republican said" are not."""
+    if token.ent_type_ != "NORP" or token.tag_ != "NNP" or any(
+            c.dep_ in ("det", "poss") for c in token.children):
+        return False
+    first = [c for c in token.children if c.dep_ == "compound" and c.pos_ == "PROPN"]
+    return bool(first) and all(c.ent_type_ in ("NORP", "PERSON", "") for c in first)
 
 
 class Resolver:

@@ -25,6 +25,10 @@ _DASHES = "-–—―"
 # What someone issues that a following quote is the text of.
 STATEMENT_NOUNS = frozenset((
     "statement", "letter", "tweet", "email", "e-mail", "memo", "post", "release", "message"))
+ISSUING = frozenset(("issue", "release", "send", "post", "tweet", "write", "publish", "put",
+                     "share", "email"))
+# Verbs whose subject is not the author of what follows the colon.
+RECEIVING = frozenset(("receive", "hear", "get", "obtain", "read", "see", "find", "quote"))
 
 
 @dataclass
@@ -124,8 +128,9 @@ class QuoteFinder:
         if colon.text != ":" or colon.i == 0:
             return None
         name = self.doc[colon.i - 1]
-        if name.dep_ in ("pobj", "poss"):
-            return None  # "Ruiz had a message for Okafor: “...”": not a label
+        if name.dep_ in ("pobj", "poss") and any(a.pos_ == "VERB" for a in name.ancestors):
+            # "Ruiz had a message for Okafor: “...”": not a label; "Statement from Okafor:" is.
+            return None
         entry = self.table.at(name)
         if entry is None and name.pos_ == "PROPN" and name.text[:1].isupper():
             entry = self.table.named_from(name)
@@ -136,34 +141,40 @@ class QuoteFinder:
     def _signed(self, end: int) -> Speaker | None:
         """A quote signed after it: "“...” ― Ana Ruiz" on its own line, or a line
         "- Tom Okafor." (or "—Mayor Okafor, writing online") right after it."""
-        stop = self.text.find("\n", end)
-        stop = len(self.text) if stop < 0 else stop
-        same = self.text[end:stop].lstrip("'’‘\"” \t\u00a0")
-        if same:
-            if same[0] in _DASHES:
-                return self._signature(stop - len(same) + 1, stop)
-            return None
-        rest = self.text[stop:]
-        line_start = stop + len(rest) - len(rest.lstrip())
-        line_end = self.text.find("\n", line_start)
-        line_end = len(self.text) if line_end < 0 else line_end
-        if line_start < line_end and self.text[line_start] in _DASHES:
+        text = self.text
+        stop = text.find("\n", end)
+        stop = len(text) if stop < 0 else stop
+        i = end
+        while i < stop and text[i] in "'’‘\"” \t\u00a0":
+            i += 1
+        if i < stop:
+            return self._signature(i + 1, stop) if text[i] in _DASHES else None
+        # The line after, one blank line at most in between.
+        line_start = stop
+        while line_start < len(text) and text[line_start] in " \t\r\n\u00a0" and \
+                text.count("\n", stop, line_start + 1) <= 2:
+            line_start += 1
+        line_end = text.find("\n", line_start)
+        line_end = len(text) if line_end < 0 else line_end
+        if line_start < line_end and text[line_start] in _DASHES:
             return self._signature(line_start + 1, line_end)
         return None
 
     def _introduced(self, start: int) -> Speaker | None:
         """ "Ruiz had a blunt message for Okafor: “...”": a clause that leads into the quote
         with a colon, and no cue; its subject is the speaker."""
-        lead = self.text[:max(0, start - 1)].rstrip(" \t\r\n\u00a0“\"")
-        if not lead.endswith(":"):
+        i = start - 2  # start - 1 is the opening mark
+        while i >= 0 and self.text[i] in " \t\r\n\u00a0“\"":
+            i -= 1
+        if i < 0 or self.text[i] != ":":
             return None
-        colon = self.at.token_at(len(lead) - 1)
+        colon = self.at.token_at(i)
         # The colon may hang on the quote's own verb: climb from the word before it instead
         # ("Ruiz gave a short reply:": "reply", then "gave").
         word = colon.head if not self._quoted(colon.head) else self.doc[max(0, colon.i - 1)]
         verb = next((t for t in (word, *word.ancestors) if t.pos_ in ("VERB", "AUX")), word)
-        if self._quoted(verb):
-            return None
+        if self._quoted(verb) or verb.lemma_ in RECEIVING:
+            return None  # "Okafor received a letter from Ruiz: “...”" is Ruiz's, or unknown
         subjects = [c for c in verb.children if c.dep_ == "nsubj" and not self._quoted(c)]
         if not subjects:
             return None
@@ -180,11 +191,15 @@ class QuoteFinder:
             if tok.is_punct or tok.is_space or tok.lower_.rstrip(".") in TITLES:
                 continue
             entry = self.table.at(tok)
-            if entry is None and tok.pos_ == "PROPN" and tok.text[:1].isupper() and tok.is_alpha:
-                last = tok
-                while last.i + 1 < len(self.doc) and self.doc[last.i + 1].pos_ == "PROPN" \
-                        and self.doc[last.i + 1].idx < end:
-                    last = self.doc[last.i + 1]
+            last = tok
+            while last.i + 1 < len(self.doc) and self.doc[last.i + 1].pos_ == "PROPN" \
+                    and self.doc[last.i + 1].idx < end:
+                last = self.doc[last.i + 1]
+            after = self.doc[last.i + 1] if last.i + 1 < len(self.doc) else None
+            if after is not None and after.idx < end and not after.is_space and \
+                    after.text not in (",", ".", "(", ";"):
+                return None  # "— Okafor's critics say ...", "- Ruiz will respond": prose
+            if entry is None and tok.pos_ == "PROPN" and tok.text[:1].isupper():
                 entry = self.table.named_from(last)
             if entry is not None:
                 return Speaker(entry, tok, "signed", "said", None)
@@ -239,9 +254,9 @@ class QuoteFinder:
         """ "The board issued a statement on the closure ...": a quote right after a
         sentence in which someone issues a statement, a letter or a post is that text."""
         for tok in sent:
-            if tok.lemma_ not in STATEMENT_NOUNS or tok.dep_ not in ("dobj", "attr") or \
-                    self._quoted(tok):
-                continue
+            if tok.lemma_ not in STATEMENT_NOUNS or tok.dep_ != "dobj" or self._quoted(tok) \
+                    or tok.head.lemma_ not in ISSUING or any(c.dep_ == "poss" for c in tok.children):
+                continue  # "criticised Okafor's statement" is not the critic's text
             subjects = [c for c in tok.head.children if c.dep_ == "nsubj" and not self._quoted(c)]
             if subjects:
                 entry, how = self.resolver.resolve(subjects[0])

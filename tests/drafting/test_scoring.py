@@ -44,12 +44,25 @@ def test_a_speaker_named_inside_the_content_counts(nlp: Language) -> None:
     text = "“We will win,” Ines Marlowe said, according to the Gazette.\n"
     content = (_span(text, "“We will win,” Ines Marlowe said"),)
     doc = nlp(text)
-    assert reported_speakers(doc, content, quoted_spans(text)) == ("Ines Marlowe",)
+    passage = _span(text, "We will win,")
+    assert reported_speakers(doc, content, quoted_spans(text), passage) == ("Ines Marlowe",)
     # The quote's own words never name its speaker.
     quoted = "The Gazette said “Ines Marlowe said nothing.”\n"
     doc = nlp(quoted)
     inside = (_span(quoted, "“Ines Marlowe said nothing.”"),)
-    assert reported_speakers(doc, inside, quoted_spans(quoted)) == ()
+    passage = _span(quoted, "Ines Marlowe said nothing.")
+    assert reported_speakers(doc, inside, quoted_spans(quoted), passage) == ()
+
+
+def test_only_the_speaker_nearest_the_passage_counts(nlp: Language) -> None:
+    text = "“We will win,” Ines Marlowe said. “You will lose,” Tomas Ferreira replied.\n"
+    content = ((0, len(text) - 1),)
+    doc = nlp(text)
+    spans = quoted_spans(text)
+    assert reported_speakers(doc, content, spans, _span(text, "We will win,")) == (
+        "Ines Marlowe",)
+    assert reported_speakers(doc, content, spans, _span(text, "You will lose,")) == (
+        "Tomas Ferreira",)
 
 
 def test_gold_with_alternatives_scores_either_name() -> None:
